@@ -1,0 +1,30 @@
+# Set-up and main jobs. Every target creates the virtualenv and installs on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: extract test bench docs fixtures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## extract: convert samples/ into output/ (Parquet tables + manifest.json)
+extract: $(STAMP)
+	$(BIN)/goaltables extract samples --out output
+
+## test: run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## docs: regenerate docs/schema.md and docs/findings.md from the code
+docs: $(STAMP)
+	$(BIN)/python -m pipelines.docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache

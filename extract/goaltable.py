@@ -1,0 +1,86 @@
+"""What the parser hands on: goal tables as printed, before any normalization.
+
+Values are cleaned strings exactly as the document prints them; turning them into codes,
+numbers and units is ``normalize``'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from extract.findings import Finding
+from extract.model import SourcePos
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One indicator row, its cells placed under the grid's columns by meaning."""
+
+    row_index: int
+    raw: list[str]  # the row's cells as printed, left to right
+    pos: SourcePos | None = None
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    description: str | None = None
+    target: str | None = None
+    basis: str | None = None
+    value_type: str | None = None
+    unit: str | None = None
+    weight: str | None = None
+    previous: str | None = None
+
+
+ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RawRow) if f.name not in {"row_index", "raw", "pos"})
+
+
+@dataclass(slots=True)
+class FormFields:
+    """Header-block values by meaning; a label can occur more than once, so each is a list."""
+
+    unit_line: list[str] = field(default_factory=list)  # e.g. "711001怀来县总工会"
+    unit_name: list[str] = field(default_factory=list)
+    project_code: list[str] = field(default_factory=list)
+    project_name: list[str] = field(default_factory=list)
+    budget_total: list[str] = field(default_factory=list)
+    budget_income_total: list[str] = field(default_factory=list)
+    budget_fiscal: list[str] = field(default_factory=list)
+    budget_other: list[str] = field(default_factory=list)
+    budget_basic: list[str] = field(default_factory=list)
+    budget_personnel: list[str] = field(default_factory=list)
+    budget_public: list[str] = field(default_factory=list)
+    budget_project: list[str] = field(default_factory=list)
+    fund_purpose: list[str] = field(default_factory=list)
+    annual_goal: list[str] = field(default_factory=list)
+
+
+FORM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(FormFields))
+
+
+@dataclass(slots=True)
+class RawGoalTable:
+    index: int
+    kind: str  # "project" or "overall"
+    title: str | None
+    money_unit: str | None  # "万元", "元" or "亿元" as printed, None when not stated
+    form: FormFields
+    spending_plan: list[tuple[str, str]]  # (checkpoint, percentage) as printed
+    columns: list[str]  # the grid's column roles, left to right
+    rows: list[RawRow]
+    pos: SourcePos | None = None
+
+
+@dataclass(slots=True)
+class RawUnitGoal:
+    index: int
+    title: str
+    goal_text: str | None
+    indicator_text: str | None
+    pos: SourcePos | None = None
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    tables: list[RawGoalTable]
+    unit_goals: list[RawUnitGoal]
+    findings: list[Finding]

@@ -1,0 +1,118 @@
+"""The format-neutral document model every reader produces.
+
+Readers know file formats and nothing about goal tables; the parser knows goal tables and
+nothing about file formats. This module is the whole vocabulary between the two: ordered
+blocks (paragraphs and tables), tables as cells with spans on a grid, and a source position on
+everything so a finding can point a reviewer back into the original file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePos:
+    """Where a block or cell sits in the original file; only the fields a format has are set."""
+
+    line: int | None = None  # 1-based line (text formats)
+    page: int | None = None  # 1-based page (PDF)
+    sheet: str | None = None  # sheet name (spreadsheets)
+    block: int | None = None  # 0-based ordinal of the block in the document body
+
+    def describe(self) -> str:
+        """A short human reference such as ``page 2`` or ``line 118``."""
+        parts = []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if not parts and self.block is not None:
+            parts.append(f"block {self.block}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    pos: SourcePos = SourcePos()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell as the file stores it: a top-left grid corner plus the spans of a merge.
+
+    A merged range is one cell with ``row_span``/``col_span`` > 1, never repeated text: the
+    parser must be able to tell an explicit merge from a cell that is merely empty.
+    """
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    pos: SourcePos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A cell as seen from one grid row; ``continued`` is True below a merge's first row."""
+
+    cell: Cell
+    continued: bool
+
+    @property
+    def text(self) -> str:
+        return self.cell.text
+
+    @property
+    def col(self) -> int:
+        return self.cell.col
+
+
+@dataclass(slots=True)
+class Table:
+    cells: list[Cell]
+    pos: SourcePos = SourcePos()
+    _rows: list[list[Slot]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.row_span for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.col_span for c in self.cells), default=0)
+
+    def rows(self) -> list[list[Slot]]:
+        """Each grid row's cells left to right, a merged cell once per row it covers."""
+        if self._rows is None:
+            rows: list[list[Slot]] = [[] for _ in range(self.n_rows)]
+            for cell in self.cells:
+                for r in range(cell.row, cell.row + cell.row_span):
+                    rows[r].append(Slot(cell, continued=r != cell.row))
+            for row in rows:
+                row.sort(key=lambda s: s.cell.col)
+            self._rows = rows
+        return self._rows
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader hands the parser: blocks in reading order plus facts about the source."""
+
+    blocks: list[Block]
+    file_format: str
+    encoding: str | None = None  # text formats: the detected encoding
+    notes: list[str] = field(default_factory=list)  # reader-level remarks worth a finding
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -1,0 +1,161 @@
+"""The goal-table parser: document model in, goal tables as printed out.
+
+It walks the document's blocks once. A title paragraph (``…绩效目标表``) or a title row opens a
+goal table; the rows that follow, across as many Word/PDF tables as the form was split into,
+feed its header block until the grid header row, then its indicator grid. A grid that continues
+in the next table (page break, repeated header) stays one grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.findings import Finding, raw_cells
+from extract.goaltable import ParsedDocument, RawGoalTable
+from extract.model import Document, Paragraph, SourcePos
+from extract.parser.form import FormReader
+from extract.parser.grid import GridReader, header_columns
+from extract.parser.lexicon import Lexicon, lexicon, money_unit_in
+from extract.parser.narrative import unit_goals
+from extract.parser.rows import Row, Vocabulary, table_rows, texts
+from extract.text import clean
+
+__all__ = ["parse", "Vocabulary"]
+
+
+def parse(document: Document, vocab: Vocabulary) -> ParsedDocument:
+    parser = _Parser(lexicon(), vocab)
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            parser.paragraph(block)
+        else:
+            for row in table_rows(block):
+                parser.row(row, block.pos)
+            parser.end_of_table()
+    tables = parser.finish()
+    return ParsedDocument(tables, unit_goals(document.paragraphs()), parser.findings)
+
+
+@dataclass
+class _Builder:
+    """One goal table being assembled."""
+
+    index: int
+    title: str | None
+    pos: SourcePos | None
+    form: FormReader
+    grid: GridReader | None = None
+    skipping: str | None = None  # a non-indicator block (审核意见, …) being passed over
+
+    def table(self, lex: Lexicon) -> RawGoalTable:
+        fields = self.form.form
+        is_overall = bool(self.title and lex.is_overall(self.title)) or (
+            not fields.project_name and not fields.project_code and bool(fields.budget_personnel or fields.unit_name)
+        )
+        return RawGoalTable(
+            index=self.index,
+            kind="overall" if is_overall else "project",
+            title=self.title,
+            money_unit=self.form.money_unit,
+            form=fields,
+            spending_plan=self.form.spending_plan,
+            columns=[self.grid.columns[c] for c in sorted(self.grid.columns)] if self.grid else [],
+            rows=self.grid.rows if self.grid else [],
+            pos=self.pos,
+        )
+
+
+@dataclass
+class _Parser:
+    lex: Lexicon
+    vocab: Vocabulary
+    findings: list[Finding] = field(default_factory=list)
+    done: list[_Builder] = field(default_factory=list)
+    current: _Builder | None = None
+
+    def paragraph(self, para: Paragraph) -> None:
+        if self.lex.is_title(para.text):
+            self._open(clean(para.text), para.pos)
+        elif self.current and not self.current.grid and (unit := money_unit_in(para.text)):
+            self.current.form.money_unit = self.current.form.money_unit or unit
+
+    def row(self, row: Row, table_pos: SourcePos) -> None:
+        filled = [t for t in texts(row) if t]
+        if not filled:
+            return
+        if len(filled) == 1 and self.lex.is_title(filled[0]):
+            if self.current and self.current.title is None and not self.current.grid and not _has_content(self.current):
+                self.current.title = filled[0]
+            else:
+                self._open(filled[0], row[0].pos or table_pos)
+            return
+        builder = self.current or self._open(None, table_pos)
+        self._feed(builder, row)
+
+    def _feed(self, builder: _Builder, row: Row) -> None:
+        if builder.skipping is not None:
+            return self._skip(builder, row)
+        if self.lex.is_non_indicator(row[0].text or ""):
+            builder.skipping = row[0].text
+            return self._skip(builder, row)
+        if builder.grid is None:
+            if columns := header_columns(row, self.lex):
+                builder.grid = GridReader(columns, self.lex, self.vocab, builder.index, self.findings)
+            else:
+                builder.form.add(row)
+            return
+        if builder.grid.rows and self.lex.form_role(row[0].text) in ("project_name", "project_code", "unit_name"):
+            builder = self._open(None, row[0].pos)  # a new form without a title paragraph
+            return self._feed(builder, row)
+        builder.grid.add(row)
+
+    def _skip(self, builder: _Builder, row: Row) -> None:
+        self.findings.append(Finding.of(
+            "skipped_block", f"not an indicator grid ({builder.skipping}): row passed over",
+            table_index=builder.index, raw=raw_cells(texts(row)),
+        ))
+
+    def end_of_table(self) -> None:
+        if self.current:
+            self.current.skipping = None
+
+    def _open(self, title: str | None, pos: SourcePos | None) -> _Builder:
+        if self.current:
+            self.done.append(self.current)
+        index = len(self.done)
+        self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings))
+        return self.current
+
+    def finish(self) -> list[RawGoalTable]:
+        if self.current:
+            self.done.append(self.current)
+            self.current = None
+        tables = []
+        for builder in self.done:
+            if builder.grid is None:
+                if _has_content(builder):
+                    self.findings.append(Finding.of(
+                        "grid_without_header",
+                        f"goal table {builder.title or '(untitled)'} has no indicator header row",
+                        table_index=builder.index,
+                    ))
+                else:
+                    continue
+            tables.append(builder.table(self.lex))
+        _renumber(tables, self.findings)
+        return tables
+
+
+def _has_content(builder: _Builder) -> bool:
+    form = builder.form.form
+    return any(getattr(form, name) for name in form.__slots__) or builder.grid is not None
+
+
+def _renumber(tables: list[RawGoalTable], findings: list[Finding]) -> None:
+    """Builders dropped as empty leave gaps; make table indexes dense and keep findings pointing right."""
+    mapping = {t.index: i for i, t in enumerate(tables)}
+    for table in tables:
+        table.index = mapping[table.index]
+    for i, f in enumerate(findings):
+        if f.table_index is not None and f.table_index in mapping and mapping[f.table_index] != f.table_index:
+            findings[i] = Finding(f.code, f.severity, f.message, mapping[f.table_index], f.row_index, f.raw)

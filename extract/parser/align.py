@@ -1,0 +1,98 @@
+"""Realign grid rows whose cells shifted when merged cells collapsed in an export.
+
+A text export drops the cells covered by a merge, so a row can start at its 二级 or 三级 cell
+(sample 004: ``绩效管理…``, ``服务对象满意度…``, ``工作数字化推进度…``). Each cell is scored
+against each column by what it holds (a level label, 定量/定性, a unit, a number, long prose)
+and cells are assigned to columns left to right by dynamic programming. The row's own layout is
+kept unless the best assignment is clearly better, so ordinary rows never move.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.parser.rows import RowCell, Vocabulary
+
+REALIGN_MARGIN = 3.0  # how much better than the printed layout a realignment must score
+STAY_BONUS = 1.5  # a cell at its printed column
+SHIFT_PENALTY = 0.5  # per column of change in shift between neighbouring cells
+SKIP_PENALTY = -20.0  # leaving a cell unplaced
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TARGET = re.compile(r"^\s*(?:[≥≤≧≦<>=＞＜]|不[低高少超多]于|不超过|\d)")
+
+
+def fit(text: str, role: str | None, vocab: Vocabulary, value_types: frozenset[str]) -> float:
+    """How plausible it is that ``text`` belongs in a column of ``role``."""
+    is_type = text in value_types
+    if role == "value_type":
+        return 6.0 if is_type else -6.0
+    if is_type:
+        return -6.0
+    levels = vocab.levels(text)
+    if role in ("level1", "level2"):
+        wanted = 1 if role == "level1" else 2
+        return 4.0 if wanted in levels else (-2.0 if levels else -1.0)
+    if levels:
+        return -2.0
+    return _fit_value(text, role, vocab)
+
+
+def _fit_value(text: str, role: str | None, vocab: Vocabulary) -> float:
+    if role == "weight":
+        return 2.0 if _NUMBER.fullmatch(text) and float(text) <= 100 else -3.0
+    if role == "unit":
+        return 3.0 if vocab.is_unit(text) else (-3.0 if len(text) > 6 else -1.0)
+    if role == "target":
+        return 2.0 if _TARGET.match(text) or len(text) <= 8 else -1.0
+    if role in ("description", "basis"):
+        return 2.0 if len(text) >= 12 else 0.5
+    if role == "level3":
+        return 1.0 if len(text) < 30 else 0.0
+    if role == "previous":
+        return 0.5 if _TARGET.match(text) else -1.0
+    return -1.0
+
+
+def place(
+    cells: list[RowCell], columns: dict[int, str], vocab: Vocabulary, value_types: frozenset[str]
+) -> tuple[dict[int, RowCell], list[RowCell], bool]:
+    """Assign non-empty cells to columns; returns (column -> cell, unplaced cells, realigned)."""
+    filled = [c for c in cells if c.text]
+    as_printed = {c.col: c for c in filled if c.col in columns}
+    stray = [c for c in filled if c.col not in columns]
+    if not filled or any(c.continued or c.span > 1 for c in filled):
+        return as_printed, stray, False  # merges are explicit: the layout is the file's own
+    cols = sorted(columns)
+    score_of = {c.col: fit(c.text, columns.get(c.col), vocab, value_types) + STAY_BONUS for c in as_printed.values()}
+    printed = sum(score_of.values()) + SKIP_PENALTY * len(stray)
+    best, assignment = _best_assignment(filled, cols, columns, vocab, value_types)
+    if best < printed + REALIGN_MARGIN:
+        return as_printed, stray, False
+    placed = {cols[j]: cell for cell, j in zip(filled, assignment) if j is not None}
+    unplaced = [cell for cell, j in zip(filled, assignment) if j is None]
+    return placed, unplaced, True
+
+
+def _best_assignment(
+    cells: list[RowCell], cols: list[int], columns: dict[int, str], vocab: Vocabulary, value_types: frozenset[str]
+) -> tuple[float, list[int | None]]:
+    """Monotone assignment of cells to column indexes maximising total fit (None = unplaced)."""
+    # state: index of the last used column (-1 = none) and the shift of the last placed cell
+    states: dict[tuple[int, int | None], tuple[float, list[int | None]]] = {(-1, None): (0.0, [])}
+    for cell in cells:
+        nxt: dict[tuple[int, int | None], tuple[float, list[int | None]]] = {}
+        for (last, shift), (score, path) in states.items():
+            _keep(nxt, (last, shift), score + SKIP_PENALTY, [*path, None])
+            for j in range(last + 1, len(cols)):
+                new_shift = cols[j] - cell.col
+                gain = fit(cell.text, columns[cols[j]], vocab, value_types)
+                gain += STAY_BONUS if new_shift == 0 else 0.0
+                gain -= SHIFT_PENALTY * abs(new_shift - shift) if shift is not None else 0.0
+                _keep(nxt, (j, new_shift), score + gain, [*path, j])
+        states = nxt
+    return max(states.values(), key=lambda v: v[0])
+
+
+def _keep(states: dict, key: tuple, score: float, path: list) -> None:
+    if key not in states or states[key][0] < score:
+        states[key] = (score, path)

@@ -1,0 +1,103 @@
+"""The header block above the indicator grid: unit, project, budget, purpose, plan, goal.
+
+Labels are found by meaning (``lexicon.yaml``); a label's value is the cell right after it, or
+the text after a colon in the same cell. An empty first cell continues the label of the row
+above, as a vertically merged label cell does in a text export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.findings import Finding, raw_cells
+from extract.goaltable import FormFields
+from extract.parser.lexicon import Lexicon, money_unit_in
+from extract.parser.rows import Row, RowCell, texts
+from extract.text import compact
+
+_UNIT_LINE = re.compile(r"^\d{6}\s*[^\d\s]")
+_NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
+
+
+@dataclass
+class FormReader:
+    lex: Lexicon
+    table_index: int
+    findings: list[Finding]
+    form: FormFields = field(default_factory=FormFields)
+    money_unit: str | None = None
+    spending_plan: list[tuple[str, str]] = field(default_factory=list)
+    _row_label: str = ""
+    _plan_periods: list[str] | None = None
+    _groups: dict[int, str] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        if not any(c.text for c in row):
+            return
+        for text in texts(row):
+            self.money_unit = self.money_unit or money_unit_in(text)
+        label = self._label_of(row)
+        if compact(label) in self.lex.spending_plan:
+            self._add_plan(row, label)
+            return
+        cells = [label, *texts(row)[1:]]
+        for i, cell in enumerate(row):
+            self._read_cell(cells, i, cell)
+
+    def _label_of(self, row: Row) -> str:
+        first = row[0]
+        if first.text and not first.continued:
+            self._row_label = first.text
+        return first.text or self._row_label
+
+    def _add_plan(self, row: Row, label: str) -> None:
+        values = [t for t in texts(row)[1:] if t]
+        if self._plan_periods is None:
+            self._plan_periods = values
+            return
+        periods, self._plan_periods = self._plan_periods, None
+        if len(periods) != len(values):
+            self.findings.append(Finding.of(
+                "unparsed_form_value",
+                f"spending plan has {len(periods)} checkpoints but {len(values)} percentages",
+                table_index=self.table_index, raw=raw_cells(texts(row)),
+            ))
+        self.spending_plan.extend(zip(periods, values))
+
+    def _read_cell(self, cells: list[str], i: int, cell: RowCell) -> None:
+        text = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else ""
+        value = "" if self._is_label(nxt) else nxt
+        if role := self.lex.form_role(text):
+            self._put(role, value)
+        elif group := self.lex.budget_groups.get(compact(text)):
+            self._groups[cell.col] = group  # a group's own cell holds a number only when no subtotal row follows
+            if _NUMBER.fullmatch(compact(value)):
+                self._put(group, value)
+        elif compact(text) in self.lex.subtotals:
+            left = [col for col in self._groups if col < cell.col]
+            self._put(self._groups[max(left)] if left else "budget_total", value)
+        elif _UNIT_LINE.match(text) and len(text) < 80:
+            self.form.unit_line.append(text)
+        else:
+            self._read_inline(text)
+
+    def _read_inline(self, text: str) -> None:
+        """``主管部门：县总工会`` style cells hold label and value together."""
+        head, sep, tail = text.replace("：", ":").partition(":")
+        if sep and tail.strip() and (role := self.lex.form_role(head)):
+            self._put(role, tail.strip())
+
+    def _put(self, role: str, value: str) -> None:
+        if value:
+            getattr(self.form, role).append(value)
+
+    def _is_label(self, text: str) -> bool:
+        key = compact(text)
+        return bool(
+            self.lex.form_role(text)
+            or key in self.lex.budget_groups
+            or key in self.lex.subtotals
+            or key in self.lex.spending_plan
+        )

@@ -1,0 +1,49 @@
+"""Text primitives shared by the parser and normalization: whitespace and width folding.
+
+They live at the bottom layer because the parser must recognise labels such as
+``其中：财政    资金`` before anything is normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# Full-width ASCII variants (！ to ～) map onto ASCII by a fixed offset; the ideographic space
+# is the only other width variant in these files.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def clean(text: str | None) -> str:
+    """Strip, and collapse every whitespace run (tabs, NBSP, ideographic space) to one space."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.replace("\u3000", " ")).strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    """``clean`` that maps an empty result to None, for nullable output columns."""
+    return clean(text) or None
+
+
+def halfwidth(text: str) -> str:
+    """Fold full-width ASCII (``９５％``, ``＞``, ``（``) to half-width; CJK is untouched."""
+    return text.translate(_FULLWIDTH)
+
+
+def compact(text: str | None) -> str:
+    """A matching key: half-width, no whitespace at all. ``其中：财政    资金`` → ``其中:财政资金``."""
+    if not text:
+        return ""
+    return _WS.sub("", halfwidth(text))
+
+
+def strip_markers(text: str) -> str:
+    """Remove Word-export artefacts such as ``[bookmark: _Toc_2_2_0000000001]``."""
+    return _BOOKMARK.sub("", text)
+
+
+def is_cjk(ch: str) -> bool:
+    return "CJK" in unicodedata.name(ch, "")

@@ -1,0 +1,1 @@
+"""Normalization: canonical labels, targets, units, money and codes, plus quality findings."""

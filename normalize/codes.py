@@ -1,0 +1,52 @@
+"""Unit lines, project codes and budget years."""
+
+from __future__ import annotations
+
+import re
+
+from extract.text import clean
+
+_UNIT_LINE = re.compile(r"^(?P<code>\d{6,})\s*(?P<name>\S.*)$")
+_PROJECT_CODE = re.compile(r"^(?P<division>\d{6})(?P<year>\d{2})[0-9A-Z]+$")
+_YEAR_WORD = re.compile(r"(20\d{2})\s*年")
+_TITLE_NUMBER = re.compile(r"^\s*\d+\s*[.、．]\s*")
+_ALLOCATION = re.compile(r"^\[(?P<code>[0-9A-Za-z]+)\]\s*")
+
+
+def split_unit_line(line: str | None) -> tuple[str | None, str | None]:
+    """``711001怀来县总工会`` → (``711001``, ``怀来县总工会``)."""
+    if not line:
+        return None, None
+    match = _UNIT_LINE.match(clean(line))
+    if not match:
+        return None, clean(line) or None
+    return match["code"], match["name"]
+
+
+def project_code_year(code: str | None) -> int | None:
+    """Budget year from a project code such as ``13073025P00084910001M`` (division + 2-digit year)."""
+    match = _PROJECT_CODE.match(code or "")
+    return 2000 + int(match["year"]) if match else None
+
+
+def year_in_text(*texts: str | None) -> int | None:
+    """The first ``20xx年`` in the given texts."""
+    for text in texts:
+        if text and (match := _YEAR_WORD.search(text)):
+            return int(match.group(1))
+    return None
+
+
+def split_title(title: str | None) -> tuple[str | None, str | None]:
+    """``1.[13073025X000010000849]怀财字【2025】7号 救助资金绩效目标表`` →
+    (``怀财字【2025】7号 救助资金绩效目标表``, ``13073025X000010000849``).
+
+    The list number and the bracketed allocation code are layout, not part of the heading.
+    """
+    if not title:
+        return None, None
+    rest = _TITLE_NUMBER.sub("", clean(title))
+    match = _ALLOCATION.match(rest)
+    if match:
+        return rest[match.end():] or None, match["code"]
+    return rest or None, None

@@ -1,0 +1,175 @@
+"""Turn a parsed document (values as printed) into output records (codes, numbers, units).
+
+Every inference made here — a level inferred from its neighbour, a money unit assumed — is
+reported as a finding next to the record it changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.findings import Finding
+from extract.goaltable import ParsedDocument, RawGoalTable, RawRow
+from extract.text import clean_or_none, compact
+from normalize import codes
+from normalize.money import parse_number, to_wan
+from normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
+from normalize.targets import parse_target, value_type_of
+from normalize.taxonomy import NO_MATCH, Match, Taxonomy
+
+VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
+
+
+@dataclass
+class NormalizedDocument:
+    tables: list[GoalTableRecord] = field(default_factory=list)
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    unit_goals: list[UnitGoalRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def table_id(doc_id: str, table_index: int) -> str:
+    return f"{doc_id}-t{table_index}"
+
+
+def indicator_id(doc_id: str, table_index: int, row_index: int) -> str:
+    return f"{table_id(doc_id, table_index)}-r{row_index}"
+
+
+def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) -> NormalizedDocument:
+    out = NormalizedDocument(findings=list(parsed.findings))
+    for raw in parsed.tables:
+        out.tables.append(_table(raw, doc_id, out.findings))
+        out.indicators.extend(_indicator(row, raw, doc_id, taxonomy, out.findings) for row in raw.rows)
+        _report_unmapped(raw, out.indicators[-len(raw.rows):] if raw.rows else [], out.findings)
+    out.unit_goals = [
+        UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text)
+        for g in parsed.unit_goals
+    ]
+    return out
+
+
+def _first(values: list[str]) -> str | None:
+    return clean_or_none(values[0]) if values else None
+
+
+def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+    """The first amount of a field; several amounts (本级 + 上级) are summed by the caller."""
+    amounts = _amounts(values, unit, label, raw, findings)
+    return amounts[0] if amounts else None
+
+
+def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[float]:
+    amounts = []
+    for value in values:
+        amount = to_wan(value, unit)
+        if amount is None:
+            findings.append(Finding.of("unparsed_form_value", f"{label} {value!r} is not an amount of money",
+                                       table_index=raw.index, raw=value))
+        else:
+            amounts.append(amount)
+    return amounts
+
+
+def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTableRecord:
+    form, unit = raw.form, raw.money_unit
+    if unit is None and (form.budget_total or form.budget_fiscal):
+        findings.append(Finding.of("money_unit_assumed", "the table states no money unit; 万元 assumed",
+                                   table_index=raw.index))
+    title, allocation = codes.split_title(raw.title)
+    unit_code, unit_name = codes.split_unit_line(_first(form.unit_line))
+    project_code = _first(form.project_code)
+    fiscal = _amounts(form.budget_fiscal, unit, "财政资金", raw, findings)
+    is_project = raw.kind == "project"
+    return GoalTableRecord(
+        table_id=table_id(doc_id, raw.index),
+        doc_id=doc_id,
+        table_index=raw.index,
+        table_kind=raw.kind,
+        title=title,
+        allocation_code=allocation,
+        unit_code=unit_code,
+        unit_name=_first(form.unit_name) or unit_name,
+        project_code=project_code if is_project else None,
+        project_name=_first(form.project_name) if is_project else None,
+        budget_total=_money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings),
+        budget_fiscal=round(sum(fiscal), 6) if fiscal else None,
+        budget_other=_money(form.budget_other, unit, "其他资金", raw, findings),
+        budget_basic=_money(form.budget_basic, unit, "基本支出", raw, findings),
+        budget_personnel=_money(form.budget_personnel, unit, "人员经费", raw, findings),
+        budget_public=_money(form.budget_public, unit, "公用经费", raw, findings),
+        budget_project=_money(form.budget_project, unit, "项目支出", raw, findings),
+        money_unit=unit,
+        fund_purpose=_first(form.fund_purpose),
+        annual_goal=_first(form.annual_goal),
+        year=codes.project_code_year(project_code) or codes.year_in_text(raw.title, _first(form.annual_goal)),
+        spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
+        n_indicators=len(raw.rows),
+        source_position=raw.pos.describe() or None if raw.pos else None,
+    )
+
+
+def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[Finding]) -> PlanPoint:
+    target = parse_target(value)
+    if target.value is None:
+        findings.append(Finding.of("unparsed_form_value", f"spending plan {checkpoint}: {value!r} is not a percentage",
+                                   table_index=raw.index, raw=value))
+    return PlanPoint(checkpoint, target.value)
+
+
+def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
+    level1, level2 = _levels(row, raw, taxonomy, findings)
+    target = parse_target(row.target, row.unit)
+    return IndicatorRecord(
+        indicator_id=indicator_id(doc_id, raw.index, row.row_index),
+        table_id=table_id(doc_id, raw.index),
+        doc_id=doc_id,
+        row_index=row.row_index,
+        level1_raw=row.level1,
+        level2_raw=row.level2,
+        level1=level1.code,
+        level2=level2.code,
+        level1_match=level1.method,
+        level2_match=level2.method,
+        level3=row.level3,
+        description=row.description,
+        target_raw=row.target,
+        target_op=target.op,
+        target_value=target.value,
+        target_value_max=target.value_max,
+        target_unit=target.unit,
+        target_text=target.text,
+        target_placeholder=target.placeholder,
+        target_multiple=target.multiple,
+        value_type=VALUE_TYPES.get(compact(row.value_type)) or (value_type_of(target) if row.target else None),
+        weight=parse_number(row.weight),
+        basis=row.basis,
+        unit_raw=row.unit,
+        previous_raw=row.previous,
+        source_position=row.pos.describe() or None if row.pos else None,
+    )
+
+
+def _levels(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, findings: list[Finding]) -> tuple[Match, Match]:
+    level1 = taxonomy.match(row.level1, 1)
+    level2 = taxonomy.match(row.level2, 2)
+    if row.level2 is None and row.level1 and (inferred := taxonomy.match(row.level1, 2)).code:
+        level2 = Match(inferred.code, "inferred", inferred.score)
+        findings.append(Finding.of("level2_inferred", f"no 二级指标 printed; {row.level1!r} also names level 2 {inferred.code}",
+                                   table_index=raw.index, row_index=row.row_index))
+    if row.level1 is None and level2.code and (parent := taxonomy.parent_of(level2.code, raw.kind)):
+        level1 = Match(parent, "inferred", 1.0)
+        findings.append(Finding.of("level1_inferred", f"no 一级指标 printed; inferred {parent} from {row.level2!r}",
+                                   table_index=raw.index, row_index=row.row_index))
+    return level1, level2
+
+
+def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:
+    """One finding per unmapped label and table (not per row), pointing at its first row."""
+    seen: set[tuple[str, str]] = set()
+    for rec in records:
+        for level, label, code in (("一级", rec.level1_raw, rec.level1), ("二级", rec.level2_raw, rec.level2)):
+            if label and code is None and (level, label) not in seen:
+                seen.add((level, label))
+                findings.append(Finding.of("unmapped_label", f"{level}指标 {label!r} matches no taxonomy code",
+                                           table_index=raw.index, row_index=rec.row_index, raw=label))

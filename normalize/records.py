@@ -1,0 +1,90 @@
+"""Output records of normalization: one dataclass per Parquet table row.
+
+These dataclasses are the single source of truth for the output columns: the pyarrow schemas
+(``pipelines.schema``) and ``docs/schema.md`` are derived from their fields, types and ``doc``
+metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def col(doc: str, **kwargs: Any) -> Any:
+    """A dataclass field carrying its column documentation."""
+    return field(metadata={"doc": doc}, **kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPoint:
+    checkpoint: str = col("Checkpoint as printed, e.g. 3月底.")
+    percent: float | None = col("Cumulative share of the budget to be spent by then, in percent.")
+
+
+@dataclass(slots=True)
+class GoalTableRecord:
+    table_id: str = col("Stable id: doc_id + table_index.")
+    doc_id: str = col("The document the table comes from.")
+    table_index: int = col("0-based order of the table in the document.")
+    table_kind: str = col("`project` (项目支出绩效目标表) or `overall` (部门/单位整体支出绩效目标表).")
+    title: str | None = col("Heading as printed, without its list number and bracketed allocation code.")
+    allocation_code: str | None = col("Bracketed code printed before the title, e.g. 13073025X000010000849.")
+    unit_code: str | None = col("Budget unit code, e.g. 711001.")
+    unit_name: str | None = col("Budget unit name, e.g. 怀来县总工会.")
+    project_code: str | None = col("项目编码; null for overall tables.")
+    project_name: str | None = col("项目名称; null for overall tables.")
+    budget_total: float | None = col("预算数 / total budget in 万元 (converted when the document uses 元).")
+    budget_fiscal: float | None = col("其中：财政资金 (sum of 本级财政安排 and 上级财政补助 in overall tables), 万元.")
+    budget_other: float | None = col("其他资金, 万元; null when not printed.")
+    budget_basic: float | None = col("Overall tables: 基本支出, 万元.")
+    budget_personnel: float | None = col("Overall tables: 人员经费, 万元.")
+    budget_public: float | None = col("Overall tables: 公用经费, 万元.")
+    budget_project: float | None = col("Overall tables: 项目支出, 万元.")
+    money_unit: str | None = col("Money unit the document declares (万元, 元, 亿元); null when it declares none (万元 assumed).")
+    fund_purpose: str | None = col("资金用途 / 项目概况 text.")
+    annual_goal: str | None = col("年度绩效目标 / 绩效目标 text.")
+    year: int | None = col("Budget year from the project code, else the first 20xx年 in title or goal.")
+    spending_plan: list[PlanPoint] = col("资金支出计划: checkpoints with cumulative percentages, in order.")
+    n_indicators: int = col("Number of indicator rows of the table.")
+    source_position: str | None = col("Where the table starts in the file, e.g. `line 61` or `page 2`.")
+
+
+@dataclass(slots=True)
+class IndicatorRecord:
+    indicator_id: str = col("Stable id: table_id + row_index.")
+    table_id: str = col("The goal table of the row.")
+    doc_id: str = col("The document of the row.")
+    row_index: int = col("0-based order of the row within its table.")
+    level1_raw: str | None = col("一级指标 as printed (merged cells filled down), whitespace-cleaned.")
+    level2_raw: str | None = col("二级指标 as printed (merged cells filled down), whitespace-cleaned.")
+    level1: str | None = col("Canonical level-1 code (taxonomy.yaml); null only when unmappable, with a finding.")
+    level2: str | None = col("Canonical level-2 code (taxonomy.yaml); null only when unmappable, with a finding.")
+    level1_match: str | None = col("How level1 was found: exact, stripped (numbering/suffix removed) or inferred.")
+    level2_match: str | None = col("How level2 was found: exact, stripped or inferred.")
+    level3: str | None = col("三级指标 / indicator name, whitespace-cleaned.")
+    description: str | None = col("绩效指标描述 / 指标内容 / 指标值内容 where the template has one.")
+    target_raw: str | None = col("指标值 exactly as printed (whitespace-cleaned), e.g. ≥100优.")
+    target_op: str | None = col("One of >=, <=, >, <, =, range; null for qualitative targets.")
+    target_value: float | None = col("Numeric target; the lower bound for ranges.")
+    target_value_max: float | None = col("Upper bound for ranges.")
+    target_unit: str | None = col("Canonical unit (%, 人, 次, 项, 工作日, 万元, …) from the value or the unit column.")
+    target_text: str | None = col("Qualitative target or grade, e.g. 健全, 稳步提升, 优.")
+    target_placeholder: bool = col("True when the target is a template placeholder such as **人 or ≥**%.")
+    target_multiple: bool = col("True when the cell holds several targets (1600人、200人); op and value are then null.")
+    value_type: str | None = col("quantitative or qualitative: as printed (定量/定性) where the template has it, else inferred.")
+    weight: float | None = col("权重/分值 of the row's level-1 group (filled down); null where not printed.")
+    basis: str | None = col("指标值确定依据 / 绩效标准 / 备注 where present.")
+    unit_raw: str | None = col("度量单位/计量单位 column as printed.")
+    previous_raw: str | None = col("上年指标值 / 上年实际完成值 as printed, where present.")
+    source_position: str | None = col("Where the row is in the file, e.g. `line 118`.")
+
+
+@dataclass(slots=True)
+class UnitGoalRecord:
+    goal_id: str = col("Stable id: doc_id + goal_index.")
+    doc_id: str = col("The document of the goal.")
+    goal_index: int = col("0-based order of the goal in the document.")
+    title: str = col("The numbered heading without its number, e.g. 抓好工会党建工作，凝心聚力促发展.")
+    goal_text: str | None = col("Its 绩效目标 text.")
+    indicator_text: str | None = col("Its 绩效指标 text.")

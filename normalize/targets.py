@@ -1,0 +1,346 @@
+"""Target values (指标值) as printed → operator, number(s), unit and qualitative text.
+
+Analysts trust every number we emit, so the grammar is strict: a cell becomes quantitative only
+when *all* of it is understood. Anything else stays qualitative with the cell text kept in
+``text``; a number is never guessed out of a sentence (``较上年提高5%`` is a change, not a level).
+
+Grammar, applied to the cell after folding width and dropping whitespace (``≥ ９５ ％`` → ``≥95%``)::
+
+    cell     := prefix* core suffix? grade?
+    prefix   := symbol | operator word | approx word | neutral word
+    core     := number mult? more? unit? ( sep number mult? more? unit? )?
+    symbol   := ≥ ≧ ⩾ ≮ >= => | ≤ ≦ ⩽ ≯ <= =< | > | < | =      (full-width forms fold first)
+    sep      := - ~ ～ 〜 — – 至 到                              (a range)
+    mult     := 万 亿 千        more := 余 多 (“100余人” → op ">")
+    suffix   := 以上 → >= · 以下 以内 之内 内 → <= · 左右 上下 → approx · 之间 (ranges only)
+    grade    := 优 良 中 差 优良 优秀 良好 合格 及格 达标 …           (“≥100优”)
+
+Operator words (``_PREFIXES``/``_SUFFIXES`` below) follow the Civil Code rule that 以上/以下/以内
+include the number (民法典 第1259条), so ``95%以上`` is ``>=`` and ``5%以下`` is ``<=``, while
+低于/小于/少于 are strict ``<`` and 大于/高于/超过/多于 strict ``>``; 达到/达 read as ``>=``.
+A plain number is ``=``. Conflicting operators (``≥90%以下``) make the cell qualitative.
+
+Conventions (see docs/targets.md for a table of examples):
+
+- ``op`` is None exactly when ``value`` is None; ``value_max`` is set only for ``range``.
+- Approximate targets (``约5.5万人次``, ``90%左右``, ``≈5``) are ``=`` with the approx word in
+  ``text`` ("约", "左右"), because the output contract has no approximate operator.
+- Percentages stay in percent: ``95%`` is value 95, unit "%".
+- 万/亿/千 after a number: a unit that starts with them wins (``5.5万人次``, ``3万元``); otherwise,
+  with a unit column of 元/人次/人…, they join it (``250万`` + 元 → 250 万元); otherwise the
+  value is multiplied out (``250万`` → 2500000, unit from the column or None).
+- A unit in the cell wins over the unit column (``unit_hint``); the column fills in otherwise,
+  also for qualitative cells (``稳步提升`` with 人次 keeps unit 人次).
+- Dates and periods (``2025年12月底前``, ``2023.07-2024.01``) stay text: op None.
+- Placeholders (``**人``, ``≥**%``, ``XX``, ``xx%``, ``…``) set ``placeholder``; op/value None,
+  the unit is still read (``≥**%`` → "%").
+- Several numeric targets in one cell (``1600人、200人``) set ``multiple``; op/value None and
+  ``text`` keeps the whole cell, because picking one of them would invent a target.
+- Chinese numerals are read (``三次``, ``十二个``, ``两``, ``一百``, ``百分之九十``).
+- ``1,600`` is one thousand six hundred (a thousands separator), not two targets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from extract.text import clean, compact, is_cjk
+from normalize.units import canonical_unit, unit_spellings
+
+OPS: frozenset[str] = frozenset({">=", "<=", ">", "<", "=", "range"})
+_NEUTRAL = ""  # a prefix word that sets no operator of its own (控制在, 保持)
+_APPROX = "~"  # marker for approximate words; becomes op "=" with the word in text
+
+# Longest match wins, so 大于等于 is read before 大于 and >= before >.
+_PREFIXES: dict[str, str] = {
+    "≥": ">=", "≧": ">=", "⩾": ">=", "≮": ">=", ">=": ">=", "=>": ">=",
+    "≤": "<=", "≦": "<=", "⩽": "<=", "≯": "<=", "<=": "<=", "=<": "<=",
+    ">": ">", "<": "<", "=": "=", "﹥": ">", "﹤": "<", "﹦": "=",
+    "大于等于": ">=", "大于或等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
+    "不得低于": ">=", "不得少于": ">=", "不应低于": ">=", "至少": ">=", "最少": ">=",
+    "最低": ">=", "达到": ">=", "达": ">=",
+    "小于等于": "<=", "小于或等于": "<=", "不高于": "<=", "不超过": "<=", "不多于": "<=",
+    "不大于": "<=", "不得超过": "<=", "不得高于": "<=", "不得多于": "<=", "不应超过": "<=",
+    "最多": "<=", "至多": "<=", "最高": "<=", "未超过": "<=",
+    "低于": "<", "小于": "<", "少于": "<",
+    "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "等于": "=",
+    "约": _APPROX, "大约": _APPROX, "约为": _APPROX, "大概": _APPROX, "≈": _APPROX,
+    "控制在": _NEUTRAL, "保持在": _NEUTRAL, "保持": _NEUTRAL, "维持在": _NEUTRAL,
+    "维持": _NEUTRAL, "为": _NEUTRAL,
+}
+_SUFFIXES: dict[str, str] = {
+    "以上": ">=", "及以上": ">=", "或以上": ">=", "及其以上": ">=",
+    "以下": "<=", "及以下": "<=", "或以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
+    "左右": _APPROX, "上下": _APPROX,
+    "之间": "range",
+}
+GRADES: tuple[str, ...] = (
+    "优秀", "优良", "良好", "中等", "较差", "合格", "及格", "达标", "优", "良", "中", "差",
+)
+_MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
+_MORE = {"余": ">", "多": ">"}
+
+# Folded before parsing: look-alike signs that halfwidth() does not cover.
+_FOLD = str.maketrans({"〜": "~", "—": "-", "–": "-", "﹣": "-", "﹪": "%", "\u200b": None, "\ufeff": None})
+_EMPTY = frozenset({"", "-", "--", "/", "\\"})
+_TRAILING_PUNCT = "。.;,、:"
+_PLACEHOLDER = re.compile(r"\*|×|…|\.{3,}|_{2,}|\?|□|(?<![A-Za-z])[xX]+(?![A-Za-z])")
+_DATE = re.compile(
+    r"(?:19|20)\d{2}年"
+    r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?(?=$|[-~至到前底止])"
+    r"|^(?:19|20)\d{2}[-~至到](?:19|20)\d{2}$"
+    r"|\d{1,2}月\d{1,2}[日号]"
+    r"|\d{1,2}月份?(?:底|末|初|上旬|中旬|下旬|前|之前|以前)"
+    r"|年底|年末|年初|年中|月底|月末|季度末|季末|上半年|下半年|第\d季度"
+)
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
+_MULTI_SPLIT = re.compile(r"[、;,/]")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile(f"[{''.join(_CN_DIGITS)}{''.join(_CN_POWERS)}]+")
+_CN_PER = re.compile(f"(百|千)分之([\\d.{''.join(_CN_DIGITS)}{''.join(_CN_POWERS)}]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One parsed target. ``op`` is None exactly when ``value`` is (qualitative, date, placeholder)."""
+
+    op: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    text: str | None = None
+    placeholder: bool = False
+    multiple: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A number as printed with what follows it: ``5.5万人次`` → 5.5, None, None, "万人次"."""
+
+    number: Decimal
+    mult: str | None
+    more: str | None
+    unit: str | None
+
+
+def value_type_of(target: Target) -> str:
+    """``quantitative`` when the target carries a number, else ``qualitative`` (contract values)."""
+    return "quantitative" if target.value is not None else "qualitative"
+
+
+def parse_target(raw: str | None, unit_hint: str | None = None) -> Target:
+    """Parse one target cell; never raises, because one odd cell must not sink a whole batch."""
+    try:
+        return _parse(raw, unit_hint)
+    except Exception:  # noqa: BLE001 — last-resort guard; the property tests call _parse directly
+        return Target(text=_tidy(raw) or None, unit=_safe_unit(unit_hint))
+
+
+def _parse(raw: str | None, unit_hint: str | None) -> Target:
+    hint = canonical_unit(unit_hint)
+    text = _tidy(raw)
+    key = _key(raw)
+    if key in _EMPTY or key in {"—", "——"}:
+        return Target(unit=hint)
+    if _PLACEHOLDER.search(key):
+        return Target(unit=_placeholder_unit(key, hint), placeholder=True)
+    key = _read_chinese_numerals(_THOUSANDS.sub(lambda m: m.group().replace(",", ""), key))
+    if _DATE.search(key):
+        return Target(unit=hint, text=text)
+    return _parse_multiple(key, hint, text) or _parse_single(key, hint) or Target(unit=hint, text=text)
+
+
+# --- cell text -------------------------------------------------------------------------------
+
+
+def _tidy(raw: str | None) -> str:
+    """Display text: half-width, one space between Latin words, none next to CJK (Word splits words)."""
+    text = compact_spaces(clean(raw).translate(_FOLD))
+    return text
+
+
+def compact_spaces(text: str) -> str:
+    """Drop a space when either neighbour is CJK: ``无 负面影响`` → ``无负面影响``."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch == " " and (is_cjk(text[i - 1]) or is_cjk(text[i + 1])):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _key(raw: str | None) -> str:
+    """The parsing key: half-width, whitespace-free, look-alikes folded, trailing punctuation gone."""
+    return compact(raw).translate(_FOLD).rstrip(_TRAILING_PUNCT) if raw else ""
+
+
+def _safe_unit(unit_hint: str | None) -> str | None:
+    try:
+        return canonical_unit(unit_hint)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _placeholder_unit(key: str, hint: str | None) -> str | None:
+    """``≥**%`` → "%": read the cell again with the placeholder as a digit, just for its unit."""
+    probe = _parse_single(_PLACEHOLDER.sub("0", key), hint)
+    return probe.unit if probe else hint
+
+
+# --- Chinese numerals ------------------------------------------------------------------------
+
+
+def _cn_number(run: str) -> int:
+    """``十二`` → 12, ``一百零五`` → 105, ``两千`` → 2000; a run of bare digits (``二〇二五``) reads positionally."""
+    if not any(ch in _CN_POWERS for ch in run):
+        total = 0
+        for ch in run:
+            total = total * 10 + _CN_DIGITS[ch]
+        return total
+    total, current = 0, 0
+    for ch in run:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            total += (current or 1) * _CN_POWERS[ch]
+            current = 0
+    return total + current
+
+
+def _read_chinese_numerals(key: str) -> str:
+    """Rewrite Chinese numerals as digits (``百分之九十`` → ``90%``, ``三次`` → ``3次``).
+
+    Words that merely contain numerals (``一岗双责``) come out as nonsense such as ``1岗双责``,
+    which the grammar then rejects; qualitative text is always taken from the original cell.
+    """
+    key = _CN_PER.sub(_per_cent, key)
+    return _CN_RUN.sub(lambda m: str(_cn_number(m.group())), key)
+
+
+def _per_cent(match: re.Match[str]) -> str:
+    number = match.group(2)
+    digits = number if number[0].isdigit() else str(_cn_number(number))
+    return digits + ("%" if match.group(1) == "百" else "‰")
+
+
+# --- the grammar ------------------------------------------------------------------------------
+
+
+def _parse_multiple(key: str, hint: str | None, text: str) -> Target | None:
+    """``1600人、200人``: two or more parts that each parse as a number make a multiple target."""
+    parts = [p for p in _MULTI_SPLIT.split(key) if p]
+    if len(parts) < 2:
+        return None
+    parsed = [t for t in (_parse_single(p, hint) for p in parts) if t is not None]
+    if len(parsed) < 2:
+        return None
+    units = {t.unit for t in parsed}
+    unit = units.pop() if len(units) == 1 and len(parsed) == len(parts) else hint
+    return Target(unit=unit, text=text, multiple=True)
+
+
+@cache
+def _core_pattern() -> re.Pattern[str]:
+    """number mult? more? unit? (sep number mult? more? unit?)? — units come from units.yaml."""
+    unit = "|".join(re.escape(u) for u in unit_spellings())
+    bound = (
+        r"(?P<num{i}>-?\d+(?:\.\d+)?)(?P<mult{i}>[万亿千])?(?P<more{i}>[余多])?"
+        rf"(?P<unit{i}>(?:{unit})(?:/(?:{unit}))?)?"
+    )
+    return re.compile(bound.format(i=1) + r"(?:(?:[-~至到])" + bound.format(i=2) + ")?")
+
+
+def _peel(key: str, table: dict[str, str], *, front: bool) -> tuple[str | None, str]:
+    """Remove the longest word of ``table`` at the front (or back) of ``key``."""
+    for word in sorted(table, key=len, reverse=True):
+        if front and key.startswith(word):
+            return word, key[len(word):]
+        if not front and key.endswith(word) and len(word) < len(key):
+            return word, key[: -len(word)]
+    return None, key
+
+
+def _parse_single(key: str, hint: str | None) -> Target | None:
+    """One target; None when any part of the cell is not understood."""
+    words: list[str] = []
+    for _ in range(3):
+        word, key = _peel(key, _PREFIXES, front=True)
+        if word is None:
+            break
+        words.append(word)
+    grade, key = _peel(key, dict.fromkeys(GRADES, ""), front=False)
+    suffix, key = _peel(key, _SUFFIXES, front=False)
+    match = _core_pattern().fullmatch(key)
+    if not match:
+        return None
+    lo, hi = _bound(match, 1), _bound(match, 2) if match.group("num2") else None
+    ops = [_PREFIXES[w] for w in words] + ([_SUFFIXES[suffix]] if suffix else [])
+    ops += [_MORE[b.more] for b in (lo, hi) if b and b.more]
+    return _assemble(lo, hi, ops, [w for w in (*words, suffix) if w and _op_of(w) == _APPROX], grade, hint)
+
+
+def _op_of(word: str) -> str | None:
+    return _PREFIXES.get(word, _SUFFIXES.get(word))
+
+
+def _bound(match: re.Match[str], i: int) -> _Bound:
+    return _Bound(
+        number=Decimal(match.group(f"num{i}")),
+        mult=match.group(f"mult{i}"),
+        more=match.group(f"more{i}"),
+        unit=canonical_unit(match.group(f"unit{i}")),
+    )
+
+
+def _assemble(
+    lo: _Bound, hi: _Bound | None, ops: list[str], approx: list[str], grade: str | None, hint: str | None
+) -> Target | None:
+    """Combine the pieces; None when they contradict each other (two operators, two units)."""
+    op = _single_op(ops, is_range=hi is not None)
+    if op is None:
+        return None
+    if hi is not None:
+        if lo.unit and hi.unit and lo.unit != hi.unit:
+            return None
+        shared = hi.unit or lo.unit
+        lo = _Bound(lo.number, lo.mult or hi.mult, lo.more, shared)
+        hi = _Bound(hi.number, hi.mult, hi.more, shared)
+    value, unit = _scaled(lo, hint)
+    value_max = _scaled(hi, hint)[0] if hi else None
+    if not _finite(value, value_max) or (value_max is not None and value_max < value):
+        return None
+    text = "".join(approx) + (grade or "")
+    return Target(op=op, value=value, value_max=value_max, unit=unit, text=text or None)
+
+
+def _single_op(ops: list[str], *, is_range: bool) -> str | None:
+    """The one operator the words agree on; "=" when none; None on a contradiction."""
+    named = {op for op in ops if op not in (_NEUTRAL, _APPROX)}
+    if is_range:
+        return "range" if named <= {"range"} else None
+    if "range" in named or len(named) > 1:
+        return None
+    return named.pop() if named else "="
+
+
+def _scaled(bound: _Bound, hint: str | None) -> tuple[float, str | None]:
+    """Apply 万/亿/千 (see module docstring) and pick the unit: the cell's, else the column's."""
+    if bound.mult is None or bound.unit is not None:
+        factor = _MULTIPLIERS[bound.mult] if bound.mult else Decimal(1)
+        return float(bound.number * factor), bound.unit or hint
+    if hint is not None and hint.startswith(bound.mult):
+        return float(bound.number), hint
+    joined = canonical_unit(bound.mult + hint) if hint else None
+    if joined is not None:
+        return float(bound.number), joined
+    return float(bound.number * _MULTIPLIERS[bound.mult]), hint
+
+
+def _finite(*values: float | None) -> bool:
+    return all(v is None or math.isfinite(v) for v in values)

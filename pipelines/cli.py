@@ -1,0 +1,112 @@
+"""The ``goaltables`` command: a thin layer over ``pipelines.batch``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+from pipelines import __version__
+from pipelines.batch import RunSummary, run
+from pipelines.output import UnsafeOutputError
+from pipelines.schema import SCHEMAS
+from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+Extract Chinese budget performance goal tables (预算绩效目标表) from text, Word, PDF and
+spreadsheet files into typed Parquet tables.
+"""
+
+EXTRACT_EPILOG = f"""\
+output:
+  DIR receives one Parquet file per table and a manifest:
+    {", ".join(f"{name}.parquet" for name in SCHEMAS)}, manifest.json
+  Every input file gets a row in documents.parquet, also the ones that failed, with a
+  one-sentence error. Problems, repairs and doubts are rows of findings.parquet.
+  The folder is replaced atomically at the end: an interrupted run leaves the previous
+  output untouched. DIR must be new, empty, or an earlier goaltables output folder.
+  Column reference: docs/schema.md. Finding codes: docs/findings.md.
+
+exit status:
+  {EXIT_OK}    every file was read (some may hold no goal table or have findings)
+  {EXIT_SOME_FAILED}    some files failed; their errors are in documents.parquet and the other
+       files' rows are all written
+  {EXIT_USAGE}    usage error: bad option, missing input, unsafe output folder
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched
+
+examples:
+  goaltables extract samples --out output
+  goaltables extract archive/2025 archive/2024 --out out --jobs 4
+  python -c "import pandas as pd; print(pd.read_parquet('output/indicators.parquet'))"
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30, width=92)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="goaltables", description=DESCRIPTION, formatter_class=_Formatter)
+    parser.add_argument("--version", action="version", version=f"goaltables {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    extract = commands.add_parser(
+        "extract", help="convert files and folders into Parquet tables",
+        description=DESCRIPTION, epilog=EXTRACT_EPILOG, formatter_class=_Formatter,
+    )
+    extract.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                         help="input files or folders (folders are searched recursively; hidden files are skipped)")
+    extract.add_argument("--out", "-o", required=True, type=Path, metavar="DIR", help="output folder")
+    extract.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                         help="files processed in parallel by N worker processes (default: 1)")
+    extract.add_argument("--taxonomy", type=Path, metavar="FILE",
+                         help="extra taxonomy YAML: more aliases or codes (same layout as normalize/taxonomy.yaml)")
+    extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+                         help=f"files larger than this fail with a clear error instead of exhausting memory "
+                              f"(default: {DEFAULT_MAX_MB})")
+    _add_verbosity(extract)
+    return parser
+
+
+def _add_verbosity(command: argparse.ArgumentParser) -> None:
+    group = command.add_mutually_exclusive_group()
+    group.add_argument("--quiet", "-q", action="store_true", help="log warnings and errors only")
+    group.add_argument("--verbose", "-v", action="store_true", help="log debug detail")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
+    )
+    try:
+        settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy)
+        summary = run(args.paths, args.out, settings)
+    except (SettingsError, UnsafeOutputError, FileNotFoundError) as exc:
+        parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).warning("interrupted; %s was left as it was", args.out)
+        return EXIT_INTERRUPTED
+    sys.stdout.write(format_summary(summary))
+    return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
+
+
+def format_summary(s: RunSummary) -> str:
+    status = s.by_status
+    sev = s.findings_by_severity
+    return textwrap.dedent(f"""\
+        goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
+          ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
+          goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
+          findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
+        """)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

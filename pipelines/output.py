@@ -1,0 +1,118 @@
+"""Write the output folder so that an interrupted run never leaves a mix of old and new files.
+
+Everything is written into a staging folder beside DIR. Only when all tables and the manifest
+are complete is the staging folder swapped with DIR in one atomic ``renameat2(RENAME_EXCHANGE)``
+(Linux); where that call is missing, two renames leave a gap of microseconds in which DIR is
+absent but never mixed. Interrupting before the swap leaves the old DIR untouched.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from pipelines.schema import SCHEMAS, to_table
+
+FLUSH_ROWS = 5000
+MANIFEST = "manifest.json"
+OUTPUT_FILES = {f"{name}.parquet" for name in SCHEMAS} | {MANIFEST}
+_KEEP_IN_NEW_FOLDER = {".gitkeep", "README.md", "README"}
+
+
+class UnsafeOutputError(Exception):
+    """DIR holds files goaltables did not write; replacing it could destroy them."""
+
+
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse to swap out a folder that is not empty and not an earlier goaltables output."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise UnsafeOutputError(f"{out_dir} exists and is not a folder")
+    entries = {p.name for p in out_dir.iterdir()}
+    if MANIFEST in entries or not entries - _KEEP_IN_NEW_FOLDER:
+        return
+    raise UnsafeOutputError(
+        f"{out_dir} is not empty and holds no goaltables {MANIFEST}; choose a new or empty folder"
+    )
+
+
+class OutputWriter:
+    """Streams records into per-table Parquet files in a staging folder, then swaps it in."""
+
+    def __init__(self, out_dir: Path) -> None:
+        check_output_dir(out_dir)
+        self.out_dir = out_dir.absolute()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.out_dir.parent))
+        self.counts = dict.fromkeys(SCHEMAS, 0)
+        self._buffers: dict[str, list[Any]] = {name: [] for name in SCHEMAS}
+        self._writers = {
+            name: pq.ParquetWriter(self.staging / f"{name}.parquet", schema, compression="zstd")
+            for name, schema in SCHEMAS.items()
+        }
+
+    def add(self, name: str, records: list[Any]) -> None:
+        self._buffers[name].extend(records)
+        self.counts[name] += len(records)
+        if len(self._buffers[name]) >= FLUSH_ROWS:
+            self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if self._buffers[name]:
+            self._writers[name].write_table(to_table(name, self._buffers[name]))
+            self._buffers[name] = []
+
+    def commit(self, manifest: dict[str, Any]) -> None:
+        for name in SCHEMAS:
+            self._flush(name)
+            self._writers[name].close()
+        (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        self._carry_over_foreign_files()
+        _swap_in(self.staging, self.out_dir)
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:  # already broken; removing the folder is all that matters
+                pass
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _carry_over_foreign_files(self) -> None:
+        """Keep files a person put in DIR (a README, .gitkeep) across the swap."""
+        if not self.out_dir.is_dir():
+            return
+        for entry in self.out_dir.iterdir():
+            if entry.name not in OUTPUT_FILES and entry.is_file():
+                shutil.copy2(entry, self.staging / entry.name)
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if not _exchange(staging, out_dir):
+        old = staging.with_name(staging.name + "-old")
+        os.rename(out_dir, old)
+        os.rename(staging, out_dir)
+        staging = old
+    shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with Linux renameat2; False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

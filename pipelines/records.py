@@ -1,0 +1,36 @@
+"""Output records the pipeline itself produces: one per input file and one per finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from normalize.records import col
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    doc_id: str = col("Stable id: the first 16 hex digits of the file's SHA-256 (same bytes, same id).")
+    source_path: str = col("Path relative to the input root given on the command line.")
+    file_format: str | None = col("docx, doc, pdf, txt, xlsx, xls, html, … detected from the content; null when unrecognised.")
+    status: str = col("ok, partial (some rows or tables could not be parsed), no_goal_tables, or failed.")
+    error: str | None = col("One sentence saying why the file failed; null unless status is failed.")
+    n_goal_tables: int = col("Goal tables found.")
+    n_indicators: int = col("Indicator rows found.")
+    n_unit_goals: int = col("Narrative unit goals found.")
+    n_findings: int = col("Findings recorded for the file.")
+    encoding: str | None = col("Detected text encoding for text formats (utf-8, gb18030, utf-16-le, …).")
+    size_bytes: int = col("File size.")
+    sha256: str = col("Full SHA-256 of the file's bytes.")
+    duplicate_paths: list[str] = col("Other input paths with byte-identical content (extracted once, under this row).")
+
+
+@dataclass(slots=True)
+class FindingRecord:
+    doc_id: str = col("The document the finding is about.")
+    table_id: str | None = col("The goal table, when the finding concerns one.")
+    indicator_id: str | None = col("The indicator row, when the finding concerns one that was extracted.")
+    row_index: int | None = col("Row within the table (the row the indicator has, or would have had).")
+    code: str = col("Stable code; see docs/findings.md.")
+    severity: str = col("error, warning or info.")
+    message: str = col("One sentence a reviewer understands.")
+    raw: str | None = col("The raw cells involved, `a | b | c`, when any.")

@@ -1,0 +1,44 @@
+"""Golden records: every field of every table, indicator and unit-goal row of a sample.
+
+``tests/data/golden/<sample>.json`` holds the hand-checked expectation. Regenerate only after
+checking the differences by hand: ``GOALTABLES_REGEN_GOLDEN=1 make test`` (a test fails while
+the flag is set, so it cannot stay on in CI).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pipelines.process import process_file
+from pipelines.settings import Settings
+
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+REGEN = os.environ.get("GOALTABLES_REGEN_GOLDEN") == "1"
+# Columns that legitimately differ between copies of the same table in other files or formats.
+LOCATION_COLUMNS = {"doc_id", "table_id", "indicator_id", "goal_id", "source_position"}
+
+
+def records(path: Path) -> dict[str, list[dict[str, Any]]]:
+    result = process_file(path, path.name, Settings())
+    assert result.document.status != "failed", result.document.error
+    return {
+        "goal_tables": [dataclasses.asdict(r) for r in result.tables],
+        "indicators": [dataclasses.asdict(r) for r in result.indicators],
+        "unit_goals": [dataclasses.asdict(r) for r in result.unit_goals],
+    }
+
+
+def without_location(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {table: [{k: v for k, v in row.items() if k not in LOCATION_COLUMNS} for row in rows]
+            for table, rows in data.items()}
+
+
+def golden(name: str, actual: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    path = GOLDEN / f"{name}.json"
+    if REGEN:
+        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return json.loads(path.read_text(encoding="utf-8"))

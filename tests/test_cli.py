@@ -1,0 +1,129 @@
+"""The command line as a user meets it: help, exit codes, summary, bad files, atomic output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines import output
+from pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
+from pipelines.schema import SCHEMAS
+from tests.conftest import SAMPLE_000, SAMPLES
+
+
+def _run(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+def test_help_reads_like_a_man_page(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _run("extract", "--help")
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for needle in ("--out", "--jobs", "--taxonomy", "--max-file-mb", "--quiet", "exit status:", "examples:",
+                   "documents.parquet", "manifest.json"):
+        assert needle in text
+    for action in build_parser()._subparsers._group_actions[0].choices["extract"]._actions:
+        assert action.help, f"option {action.dest} has no help"
+
+
+def test_samples_convert_with_exit_zero_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("extract", SAMPLES, "--out", tmp_path / "out") == EXIT_OK
+    summary = capsys.readouterr().out
+    assert "2 files" in summary and "ok 2" in summary and "goal tables 5, indicators 63, unit goals 4" in summary
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["indicators"] == 63
+    assert [f["status"] for f in manifest["files"]] == ["ok", "ok"]
+    assert set(manifest["files"][0]["timings"]) == {"load", "read", "parse", "normalize"}
+
+
+def test_bad_files_fail_alone_and_the_others_rows_are_all_written(bad_inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert _run("extract", bad_inputs, "--out", out) == EXIT_SOME_FAILED
+    docs = pd.read_parquet(out / "documents.parquet").set_index("source_path")
+    assert docs.loc["empty.txt", "error"] == "empty file (0 bytes)"
+    assert docs.loc["binary.txt", "error"].startswith("binary file")
+    assert docs.loc["truncated.txt", "error"].startswith("truncated text file")
+    assert (docs.loc[["empty.txt", "binary.txt", "truncated.txt"], "status"] == "failed").all()
+    assert docs.loc[SAMPLE_000.name, "n_indicators"] == 28
+    assert len(pd.read_parquet(out / "indicators.parquet")) == 63
+    findings = pd.read_parquet(out / "findings.parquet")
+    assert len(findings[findings.code == "unreadable_file"]) == 3
+
+
+def test_byte_identical_inputs_are_extracted_once(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SAMPLE_000.read_bytes())
+    (folder / "copy.txt").write_bytes(SAMPLE_000.read_bytes())
+    assert _run("extract", folder, "--out", tmp_path / "out") == EXIT_OK
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.source_path.tolist() == ["a.txt"] and docs.duplicate_paths[0].tolist() == ["copy.txt"]
+    assert len(pd.read_parquet(tmp_path / "out" / "indicators.parquet")) == 28
+
+
+def test_parallel_run_gives_the_same_tables(tmp_path: Path, bad_inputs: Path) -> None:
+    _run("extract", bad_inputs, "--out", tmp_path / "one")
+    _run("extract", bad_inputs, "--out", tmp_path / "two", "--jobs", "2")
+    for name in SCHEMAS:
+        one = pd.read_parquet(tmp_path / "one" / f"{name}.parquet")
+        two = pd.read_parquet(tmp_path / "two" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(one, two)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["extract", "missing-folder", "--out", "x"], "does not exist"),
+        (["extract", "samples", "--out", "x", "--jobs", "0"], "jobs must be"),
+        (["extract", "samples", "--out", "x", "--max-file-mb", "-1"], "max_file_mb must be"),
+        (["extract", "samples", "--out", "x", "--taxonomy", "nope.yaml"], "taxonomy file"),
+        (["extract", "samples"], "--out"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    args = [str(tmp_path / a) if a == "x" else a for a in args]
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == EXIT_USAGE
+    assert message in capsys.readouterr().err
+
+
+def test_an_occupied_folder_is_not_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.docx").write_text("mine")
+    with pytest.raises(SystemExit) as exit_info:
+        _run("extract", SAMPLES, "--out", precious)
+    assert exit_info.value.code == EXIT_USAGE
+    assert (precious / "chapter1.docx").read_text() == "mine"
+
+
+def test_interrupted_run_leaves_the_previous_output_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _run("extract", SAMPLE_000, "--out", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_swap_in", interrupted)
+    assert _run("extract", SAMPLES, "--out", out) == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+
+def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    _run("extract", SAMPLE_000, "--out", out)
+    _run("extract", SAMPLES, "--out", out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "manifest.json",
+                                                           *(f"{n}.parquet" for n in SCHEMAS)])
+    assert len(pd.read_parquet(out / "goal_tables.parquet")) == 5
