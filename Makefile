@@ -26,5 +26,11 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m pipelines.docs
 
+## fixtures: regenerate tests/fixtures/files from samples/ (needs LibreOffice)
+fixtures: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,fixtures]"
+	$(BIN)/python tests/fixtures/make_fixtures.py
+	$(BIN)/python tests/fixtures/make_pdf_fixtures.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,31 +13,49 @@ from typing import Literal
 Severity = Literal["error", "warning", "info"]
 
 
+Stage = Literal["read", "parse", "normalize", "quality"]
+
+
 @dataclass(frozen=True, slots=True)
 class FindingKind:
     severity: Severity
+    stage: Stage  # only read/parse errors make a document "partial"; quality errors are the submission's
     summary: str
 
 
 CATALOGUE: dict[str, FindingKind] = {
     # reading and parsing
-    "unreadable_file": FindingKind("error", "The file could not be read; `documents.error` says why."),
-    "internal_error": FindingKind("error", "goaltables itself failed on this file (a bug: please report it with the file)."),
-    "duplicate_file": FindingKind("info", "Byte-identical to another input file; extracted once."),
-    "no_goal_tables": FindingKind("warning", "The document was read but holds no recognisable goal table."),
-    "grid_without_header": FindingKind("error", "A goal table has no recognisable indicator header row, so no indicator was read."),
-    "unplaced_row": FindingKind("error", "A row of the indicator grid could not be placed in any column; its raw cells are kept."),
-    "row_realigned": FindingKind("warning", "A row whose cells had shifted (collapsed merged cells) was realigned by its content."),
-    "label_filled_down": FindingKind("info", "An empty 一级/二级 (or weight) cell took the label from the row above, as merged cells do."),
-    "label_only_row": FindingKind("info", "A row holding only group labels (no indicator) set the labels for the rows below."),
-    "missing_indicator_name": FindingKind("warning", "An indicator row has a target but no indicator name."),
-    "skipped_block": FindingKind("info", "A grid that is not an indicator grid (审核意见, 资金来源, …) was passed over; its rows are in `raw`."),
-    "unparsed_form_value": FindingKind("warning", "A header-block value (budget, percentage) could not be read as a number."),
+    "unreadable_file": FindingKind("error", "read", "The file could not be read; `documents.error` says why."),
+    "internal_error": FindingKind("error", "read", "goaltables itself failed on this file (a bug: please report it with the file)."),
+    "duplicate_file": FindingKind("info", "read", "Byte-identical to another input file; extracted once."),
+    "no_goal_tables": FindingKind("warning", "parse", "The document was read but holds no recognisable goal table."),
+    "grid_without_header": FindingKind("error", "parse", "A goal table has no recognisable indicator header row, so no indicator was read."),
+    "unplaced_row": FindingKind("error", "parse", "A row of the indicator grid could not be placed in any column; its raw cells are kept."),
+    "row_realigned": FindingKind("warning", "parse", "A row whose cells had shifted (collapsed merged cells) was realigned by its content."),
+    "label_filled_down": FindingKind("info", "parse", "An empty 一级/二级 (or weight) cell took the label from the row above, as merged cells do."),
+    "label_only_row": FindingKind("info", "parse", "A row holding only group labels (no indicator) set the labels for the rows below."),
+    "missing_indicator_name": FindingKind("warning", "parse", "An indicator row has a target but no indicator name."),
+    "skipped_block": FindingKind("info", "parse", "A grid that is not an indicator grid (审核意见, 资金来源, …) was passed over; its rows are in `raw`."),
+    "unparsed_form_value": FindingKind("warning", "parse", "A header-block value (budget, percentage) could not be read as a number."),
     # normalization
-    "unmapped_label": FindingKind("warning", "A 一级/二级 label matches no canonical code; the raw label is kept."),
-    "level1_inferred": FindingKind("info", "The 一级 label is missing; the canonical level 1 was inferred from the 二级 label."),
-    "level2_inferred": FindingKind("info", "The 二级 label is missing; the canonical level 2 was inferred from the 一级 label."),
-    "money_unit_assumed": FindingKind("warning", "The table states no money unit (单位：万元/元); 万元 was assumed."),
+    "unmapped_label": FindingKind("warning", "normalize", "A 一级/二级 label matches no canonical code; the raw label is kept."),
+    "level1_inferred": FindingKind("info", "normalize", "The 一级 label is missing; the canonical level 1 was inferred from the 二级 label."),
+    "level2_inferred": FindingKind("info", "normalize", "The 二级 label is missing; the canonical level 2 was inferred from the 一级 label."),
+    "division_code_invalid": FindingKind("warning", "normalize", "A project code's first six digits are not a known administrative division code."),
+    "money_unit_assumed": FindingKind("warning", "normalize", "The table states no money unit (单位：万元/元); 万元 was assumed."),
+    # quality of the submission
+    "placeholder_value": FindingKind("warning", "quality", "A target, indicator name or description still holds a template placeholder (**, XX, …)."),
+    "copied_targets": FindingKind("warning", "quality", "Every indicator of the table has the same target (e.g. ≥100优 throughout): copied, not set."),
+    "satisfaction_misplaced": FindingKind("warning", "quality", "A satisfaction indicator outside the 满意度 group, or a non-satisfaction indicator inside it."),
+    "missing_indicator_group": FindingKind("warning", "quality", "A project table lacks an output (产出), effect (效益) or satisfaction (满意度) indicator."),
+    "budget_mismatch": FindingKind("error", "quality", "预算数 differs from 财政资金 + 其他资金."),
+    "basic_expenditure_mismatch": FindingKind("error", "quality", "人员经费 + 公用经费 differs from 基本支出."),
+    "spending_plan_invalid": FindingKind("warning", "quality", "The 资金支出计划 percentages decrease somewhere or do not end at 100%."),
+    "weights_not_100": FindingKind("warning", "quality", "The level-1 weights (权重/分值) do not add up to 100."),
+    "qualitative_with_unit": FindingKind("warning", "quality", "A target without a number carries a numeric unit (稳步提升 with 人次)."),
+    "value_type_mismatch": FindingKind("warning", "quality", "The printed 定量/定性 contradicts the target (定量 with a word, 定性 with a number)."),
+    "duplicate_indicator": FindingKind("warning", "quality", "The same indicator name occurs more than once in a table."),
+    "description_repeats_name": FindingKind("info", "quality", "The indicator description only repeats the indicator name."),
 }
 
 

@@ -16,6 +16,12 @@ Reader = Callable[[bytes], Document]
 
 READERS: dict[str, str] = {
     "txt": "extract.readers.text",
+    "docx": "extract.readers.docx",
+    "doc": "extract.readers.doc",
+    "pdf": "extract.readers.pdf",
+    "xlsx": "extract.readers.xlsx",
+    "xls": "extract.readers.xls",
+    "html": "extract.readers.html",
 }
 
 

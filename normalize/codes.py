@@ -1,8 +1,10 @@
-"""Unit lines, project codes and budget years."""
+"""Unit lines, project codes, allocation document numbers (文号) and budget years."""
 
 from __future__ import annotations
 
 import re
+
+from dataclasses import dataclass
 
 from extract.text import clean
 
@@ -11,6 +13,26 @@ _PROJECT_CODE = re.compile(r"^(?P<division>\d{6})(?P<year>\d{2})[0-9A-Z]+$")
 _YEAR_WORD = re.compile(r"(20\d{2})\s*年")
 _TITLE_NUMBER = re.compile(r"^\s*\d+\s*[.、．]\s*")
 _ALLOCATION = re.compile(r"^\[(?P<code>[0-9A-Za-z]+)\]\s*")
+# issuing agency + bracketed year + number: 怀财字【2025】7号, 冀财行〔2024〕97号, 财预[2021]101号
+_DOC_NUMBER = re.compile(
+    r"(?P<agency>[\u4e00-\u9fff]{1,12}?)\s*[【〔\[（(［](?P<year>(?:19|20)\d{2})[】〕\]）)］]\s*第?(?P<number>\d+)\s*号"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    text: str  # as printed
+    agency: str
+    year: int
+    number: int
+
+
+def doc_number(*texts: str | None) -> DocNumber | None:
+    """The first allocation document number (文号) in the texts, parsed."""
+    for text in texts:
+        if text and (match := _DOC_NUMBER.search(text)):
+            return DocNumber(match.group(0), match["agency"], int(match["year"]), int(match["number"]))
+    return None
 
 
 def split_unit_line(line: str | None) -> tuple[str | None, str | None]:
@@ -21,6 +43,12 @@ def split_unit_line(line: str | None) -> tuple[str | None, str | None]:
     if not match:
         return None, clean(line) or None
     return match["code"], match["name"]
+
+
+def division_prefix(code: str | None) -> str | None:
+    """The 6-digit administrative division prefix of a project code, if it has that shape."""
+    match = _PROJECT_CODE.match(code or "")
+    return match["division"] if match else None
 
 
 def project_code_year(code: str | None) -> int | None:

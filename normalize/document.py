@@ -13,6 +13,7 @@ from extract.goaltable import ParsedDocument, RawGoalTable, RawRow
 from extract.text import clean_or_none, compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
+from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import parse_target, value_type_of
 from normalize.taxonomy import NO_MATCH, Match, Taxonomy
@@ -40,8 +41,9 @@ def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) 
     out = NormalizedDocument(findings=list(parsed.findings))
     for raw in parsed.tables:
         out.tables.append(_table(raw, doc_id, out.findings))
-        out.indicators.extend(_indicator(row, raw, doc_id, taxonomy, out.findings) for row in raw.rows)
-        _report_unmapped(raw, out.indicators[-len(raw.rows):] if raw.rows else [], out.findings)
+        rows = [_indicator(row, raw, doc_id, taxonomy, out.findings) for row in raw.rows]
+        _report_unmapped(raw, rows, out.findings)
+        out.indicators.extend(rows)
     out.unit_goals = [
         UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text)
         for g in parsed.unit_goals
@@ -78,7 +80,10 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
                                    table_index=raw.index))
     title, allocation = codes.split_title(raw.title)
     unit_code, unit_name = codes.split_unit_line(_first(form.unit_line))
+    unit_name = _first(form.unit_name) or unit_name
     project_code = _first(form.project_code)
+    docno = codes.doc_number(title, _first(form.project_name))
+    region = _region(project_code, unit_name, raw, findings)
     fiscal = _amounts(form.budget_fiscal, unit, "财政资金", raw, findings)
     is_project = raw.kind == "project"
     return GoalTableRecord(
@@ -89,7 +94,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         title=title,
         allocation_code=allocation,
         unit_code=unit_code,
-        unit_name=_first(form.unit_name) or unit_name,
+        unit_name=unit_name,
         project_code=project_code if is_project else None,
         project_name=_first(form.project_name) if is_project else None,
         budget_total=_money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings),
@@ -102,11 +107,34 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         money_unit=unit,
         fund_purpose=_first(form.fund_purpose),
         annual_goal=_first(form.annual_goal),
-        year=codes.project_code_year(project_code) or codes.year_in_text(raw.title, _first(form.annual_goal)),
+        doc_number=docno.text if docno else None,
+        doc_number_agency=docno.agency if docno else None,
+        doc_number_year=docno.year if docno else None,
+        doc_number_seq=docno.number if docno else None,
+        region_code=region.code if region else None,
+        province=region.province if region else None,
+        city=region.city if region else None,
+        county=region.county if region else None,
+        region_source=region.source if region else None,
+        year=(codes.project_code_year(project_code) if region and region.source == "project_code" else None)
+        or codes.year_in_text(raw.title, _first(form.annual_goal)) or (docno.year if docno else None),
         spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
         n_indicators=len(raw.rows),
         source_position=raw.pos.describe() or None if raw.pos else None,
     )
+
+
+def _region(project_code: str | None, unit_name: str | None, raw: RawGoalTable,
+            findings: list[Finding]) -> Region | None:
+    """From the project code's division prefix when valid, else from the unit name."""
+    prefix = codes.division_prefix(project_code)
+    if prefix and (region := region_from_code(prefix)):
+        return region
+    if prefix:
+        findings.append(Finding.of("division_code_invalid",
+                                   f"project code {project_code} does not start with a known division code",
+                                   table_index=raw.index, raw=project_code))
+    return region_from_name(unit_name) if unit_name else None
 
 
 def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[Finding]) -> PlanPoint:
@@ -131,7 +159,10 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         level2=level2.code,
         level1_match=level1.method,
         level2_match=level2.method,
+        level1_score=level1.score if level1.code else None,
+        level2_score=level2.score if level2.code else None,
         level3=row.level3,
+        indicator_kind=taxonomy.indicator_kind(row.level3),
         description=row.description,
         target_raw=row.target,
         target_op=target.op,

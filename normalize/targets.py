@@ -13,7 +13,8 @@ Grammar, applied to the cell after folding width and dropping whitespace (``≥ 
     sep      := - ~ ～ 〜 — – 至 到                              (a range)
     mult     := 万 亿 千        more := 余 多 (“100余人” → op ">")
     suffix   := 以上 → >= · 以下 以内 之内 内 → <= · 左右 上下 → approx · 之间 (ranges only)
-    grade    := 优 良 中 差 优良 优秀 良好 合格 及格 达标 …           (“≥100优”)
+                · (含) (the bound is included; no operator of its own)
+    grade    := 优 良 中 差 优良 优秀 良好 合格 及格 达标 …, bare or in brackets (“≥100优”, “100%(优)”)
 
 Operator words (``_PREFIXES``/``_SUFFIXES`` below) follow the Civil Code rule that 以上/以下/以内
 include the number (民法典 第1259条), so ``95%以上`` is ``>=`` and ``5%以下`` is ``<=``, while
@@ -31,13 +32,15 @@ Conventions (see docs/targets.md for a table of examples):
   value is multiplied out (``250万`` → 2500000, unit from the column or None).
 - A unit in the cell wins over the unit column (``unit_hint``); the column fills in otherwise,
   also for qualitative cells (``稳步提升`` with 人次 keeps unit 人次).
-- Dates and periods (``2025年12月底前``, ``2023.07-2024.01``) stay text: op None.
+- Dates and periods (``2025年12月底前``, ``2023.07-2024.01``, ``12月``) stay text: op None.
+  ``12月`` is a month; a duration is printed ``12个月``.
 - Placeholders (``**人``, ``≥**%``, ``XX``, ``xx%``, ``…``) set ``placeholder``; op/value None,
   the unit is still read (``≥**%`` → "%").
 - Several numeric targets in one cell (``1600人、200人``) set ``multiple``; op/value None and
   ``text`` keeps the whole cell, because picking one of them would invent a target.
 - Chinese numerals are read (``三次``, ``十二个``, ``两``, ``一百``, ``百分之九十``).
-- ``1,600`` is one thousand six hundred (a thousands separator), not two targets.
+- ``1,600`` is one thousand six hundred (a thousands separator), not two targets; but a space
+  between digits (``1600 200``) separates two numbers rather than joining them.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from extract.text import clean, compact, is_cjk
+from extract.text import clean, compact, halfwidth, is_cjk
 from normalize.units import canonical_unit, unit_spellings
 
 OPS: frozenset[str] = frozenset({">=", "<=", ">", "<", "=", "range"})
@@ -78,10 +81,12 @@ _SUFFIXES: dict[str, str] = {
     "以下": "<=", "及以下": "<=", "或以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
     "左右": _APPROX, "上下": _APPROX,
     "之间": "range",
+    "(含)": _NEUTRAL, "以上(含)": ">=", "以下(含)": "<=",
 }
 GRADES: tuple[str, ...] = (
     "优秀", "优良", "良好", "中等", "较差", "合格", "及格", "达标", "优", "良", "中", "差",
 )
+_GRADE_WORDS: dict[str, str] = {g: g for g in GRADES} | {f"({g})": g for g in GRADES}
 _MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
 _MORE = {"余": ">", "多": ">"}
 
@@ -89,21 +94,23 @@ _MORE = {"余": ">", "多": ">"}
 _FOLD = str.maketrans({"〜": "~", "—": "-", "–": "-", "﹣": "-", "﹪": "%", "\u200b": None, "\ufeff": None})
 _EMPTY = frozenset({"", "-", "--", "/", "\\"})
 _TRAILING_PUNCT = "。.;,、:"
+_TEXT_PUNCT = "。;,、 "
 _PLACEHOLDER = re.compile(r"\*|×|…|\.{3,}|_{2,}|\?|□|(?<![A-Za-z])[xX]+(?![A-Za-z])")
 _DATE = re.compile(
     r"(?:19|20)\d{2}年"
     r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?(?=$|[-~至到前底止])"
     r"|^(?:19|20)\d{2}[-~至到](?:19|20)\d{2}$"
-    r"|\d{1,2}月\d{1,2}[日号]"
-    r"|\d{1,2}月份?(?:底|末|初|上旬|中旬|下旬|前|之前|以前)"
+    r"|(?<![个\d.])\d{1,2}月"
+    r"|(?<![\d.])\d{1,2}[日号](?:前|之前|以前)"
     r"|年底|年末|年初|年中|月底|月末|季度末|季末|上半年|下半年|第\d季度"
 )
+_DIGIT_GAP = re.compile(r"(?<=\d) +(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
 _MULTI_SPLIT = re.compile(r"[、;,/]")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_POWERS = {"十": 10, "百": 100, "千": 1000}
-_CN_RUN = re.compile(f"[{''.join(_CN_DIGITS)}{''.join(_CN_POWERS)}]+")
-_CN_PER = re.compile(f"(百|千)分之([\\d.{''.join(_CN_DIGITS)}{''.join(_CN_POWERS)}]+)")
+_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_POWERS)
+_CN_PER = re.compile(f"(百|千)分之(\\d+(?:\\.\\d+)?|[{_CN_CHARS}]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,18 +142,33 @@ def value_type_of(target: Target) -> str:
 
 
 def parse_target(raw: str | None, unit_hint: str | None = None) -> Target:
-    """Parse one target cell; never raises, because one odd cell must not sink a whole batch."""
+    """Parse one target cell; never raises, because one odd cell must not sink a whole batch.
+
+    A non-string cell (a number handed over by a spreadsheet reader) is read as its ``str()``.
+    """
     try:
-        return _parse(raw, unit_hint)
+        return _parse(_as_text(raw), _as_text(unit_hint))
     except Exception:  # noqa: BLE001 — last-resort guard; the property tests call _parse directly
-        return Target(text=_tidy(raw) or None, unit=_safe_unit(unit_hint))
+        return _unparsed(raw, unit_hint)
+
+
+def _as_text(value: object) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _unparsed(raw: object, unit_hint: object) -> Target:
+    """What a cell the grammar crashed on becomes: its text, and the column's unit if readable."""
+    try:
+        return Target(text=_tidy(_as_text(raw)) or None, unit=canonical_unit(_as_text(unit_hint)))
+    except Exception:  # noqa: BLE001
+        return Target()
 
 
 def _parse(raw: str | None, unit_hint: str | None) -> Target:
     hint = canonical_unit(unit_hint)
-    text = _tidy(raw)
+    text = _tidy(raw) or None
     key = _key(raw)
-    if key in _EMPTY or key in {"—", "——"}:
+    if key in _EMPTY:
         return Target(unit=hint)
     if _PLACEHOLDER.search(key):
         return Target(unit=_placeholder_unit(key, hint), placeholder=True)
@@ -161,30 +183,24 @@ def _parse(raw: str | None, unit_hint: str | None) -> Target:
 
 def _tidy(raw: str | None) -> str:
     """Display text: half-width, one space between Latin words, none next to CJK (Word splits words)."""
-    text = compact_spaces(clean(raw).translate(_FOLD))
-    return text
-
-
-def compact_spaces(text: str) -> str:
-    """Drop a space when either neighbour is CJK: ``无 负面影响`` → ``无负面影响``."""
-    out = []
-    for i, ch in enumerate(text):
-        if ch == " " and (is_cjk(text[i - 1]) or is_cjk(text[i + 1])):
-            continue
-        out.append(ch)
-    return "".join(out)
+    text = halfwidth(clean(raw)).translate(_FOLD).strip().rstrip(_TEXT_PUNCT)
+    kept = [
+        ch
+        for i, ch in enumerate(text)
+        if ch != " " or not (is_cjk(text[i - 1]) or is_cjk(text[i + 1 : i + 2] or "a"))
+    ]
+    return "".join(kept)
 
 
 def _key(raw: str | None) -> str:
-    """The parsing key: half-width, whitespace-free, look-alikes folded, trailing punctuation gone."""
-    return compact(raw).translate(_FOLD).rstrip(_TRAILING_PUNCT) if raw else ""
+    """The parsing key: half-width, whitespace-free, look-alikes folded, trailing punctuation gone.
 
-
-def _safe_unit(unit_hint: str | None) -> str | None:
-    try:
-        return canonical_unit(unit_hint)
-    except Exception:  # noqa: BLE001
-        return None
+    A space between two digits (``1600 200``) becomes a separator, not part of one number.
+    """
+    if not raw:
+        return ""
+    key = _DIGIT_GAP.sub("、", halfwidth(clean(raw)))
+    return compact(key).translate(_FOLD).rstrip(_TRAILING_PUNCT)
 
 
 def _placeholder_unit(key: str, hint: str | None) -> str | None:
@@ -196,21 +212,33 @@ def _placeholder_unit(key: str, hint: str | None) -> str | None:
 # --- Chinese numerals ------------------------------------------------------------------------
 
 
-def _cn_number(run: str) -> int:
-    """``十二`` → 12, ``一百零五`` → 105, ``两千`` → 2000; a run of bare digits (``二〇二五``) reads positionally."""
+def _cn_number(run: str) -> int | None:
+    """``十二`` → 12, ``一百零五`` → 105, ``两千`` → 2000, ``二〇二五`` → 2025; None if malformed."""
+    if len(run) > 12:
+        return None
     if not any(ch in _CN_POWERS for ch in run):
         total = 0
         for ch in run:
             total = total * 10 + _CN_DIGITS[ch]
         return total
-    total, current = 0, 0
+    total, current, last_power = 0, 0, 10_000
     for ch in run:
         if ch in _CN_DIGITS:
             current = _CN_DIGITS[ch]
-        else:
-            total += (current or 1) * _CN_POWERS[ch]
-            current = 0
+            continue
+        power = _CN_POWERS[ch]
+        if power >= last_power:
+            return None
+        total, current, last_power = total + (current or 1) * power, 0, power
     return total + current
+
+
+@cache
+def _cn_run_pattern() -> re.Pattern[str]:
+    """A run of numeral characters that stops before a unit spelled with them (千米, 百分点)."""
+    tails = {u[i:] for u in unit_spellings() for i, ch in enumerate(u) if ch in _CN_CHARS}
+    guard = "|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True))
+    return re.compile(rf"(?<!\d)(?:(?!{guard})[{_CN_CHARS}])+")
 
 
 def _read_chinese_numerals(key: str) -> str:
@@ -218,21 +246,29 @@ def _read_chinese_numerals(key: str) -> str:
 
     Words that merely contain numerals (``一岗双责``) come out as nonsense such as ``1岗双责``,
     which the grammar then rejects; qualitative text is always taken from the original cell.
+    A numeral right after a digit is left alone, so ``5千`` keeps 千 as a multiplier.
     """
     key = _CN_PER.sub(_per_cent, key)
-    return _CN_RUN.sub(lambda m: str(_cn_number(m.group())), key)
+    return _cn_run_pattern().sub(lambda m: _digits(m.group()), key)
+
+
+def _digits(run: str) -> str:
+    """A numeral run as digits, or unchanged when it is not a well-formed number."""
+    if run[0].isdigit():
+        return run
+    number = _cn_number(run)
+    return run if number is None else str(number)
 
 
 def _per_cent(match: re.Match[str]) -> str:
-    number = match.group(2)
-    digits = number if number[0].isdigit() else str(_cn_number(number))
-    return digits + ("%" if match.group(1) == "百" else "‰")
+    """``百分之九十`` → ``90%``, ``千分之三`` → ``3‰``."""
+    return _digits(match.group(2)) + ("%" if match.group(1) == "百" else "‰")
 
 
 # --- the grammar ------------------------------------------------------------------------------
 
 
-def _parse_multiple(key: str, hint: str | None, text: str) -> Target | None:
+def _parse_multiple(key: str, hint: str | None, text: str | None) -> Target | None:
     """``1600人、200人``: two or more parts that each parse as a number make a multiple target."""
     parts = [p for p in _MULTI_SPLIT.split(key) if p]
     if len(parts) < 2:
@@ -245,20 +281,27 @@ def _parse_multiple(key: str, hint: str | None, text: str) -> Target | None:
     return Target(unit=unit, text=text, multiple=True)
 
 
+def _bound_pattern(i: int, unit: str) -> str:
+    return (
+        rf"(?P<num{i}>-?\d+(?:\.\d+)?)(?P<mult{i}>[万亿千])?(?P<more{i}>[余多])?"
+        rf"(?P<unit{i}>(?:{unit})(?:/(?:{unit}))?)?"
+    )
+
+
 @cache
 def _core_pattern() -> re.Pattern[str]:
     """number mult? more? unit? (sep number mult? more? unit?)? — units come from units.yaml."""
     unit = "|".join(re.escape(u) for u in unit_spellings())
-    bound = (
-        r"(?P<num{i}>-?\d+(?:\.\d+)?)(?P<mult{i}>[万亿千])?(?P<more{i}>[余多])?"
-        rf"(?P<unit{i}>(?:{unit})(?:/(?:{unit}))?)?"
-    )
-    return re.compile(bound.format(i=1) + r"(?:(?:[-~至到])" + bound.format(i=2) + ")?")
+    return re.compile(_bound_pattern(1, unit) + r"(?:[-~至到]" + _bound_pattern(2, unit) + ")?")
 
 
-def _peel(key: str, table: dict[str, str], *, front: bool) -> tuple[str | None, str]:
-    """Remove the longest word of ``table`` at the front (or back) of ``key``."""
-    for word in sorted(table, key=len, reverse=True):
+def _longest_first(table: dict[str, str]) -> tuple[str, ...]:
+    return tuple(sorted(table, key=len, reverse=True))
+
+
+def _peel(key: str, words: tuple[str, ...], *, front: bool) -> tuple[str | None, str]:
+    """Remove the longest of ``words`` at the front (or back) of ``key``."""
+    for word in words:
         if front and key.startswith(word):
             return word, key[len(word):]
         if not front and key.endswith(word) and len(word) < len(key):
@@ -266,27 +309,30 @@ def _peel(key: str, table: dict[str, str], *, front: bool) -> tuple[str | None, 
     return None, key
 
 
+_PREFIX_WORDS = _longest_first(_PREFIXES)
+_SUFFIX_WORDS = _longest_first(_SUFFIXES)
+_GRADE_ORDER = _longest_first(_GRADE_WORDS)
+
+
 def _parse_single(key: str, hint: str | None) -> Target | None:
     """One target; None when any part of the cell is not understood."""
     words: list[str] = []
     for _ in range(3):
-        word, key = _peel(key, _PREFIXES, front=True)
+        word, key = _peel(key, _PREFIX_WORDS, front=True)
         if word is None:
             break
         words.append(word)
-    grade, key = _peel(key, dict.fromkeys(GRADES, ""), front=False)
-    suffix, key = _peel(key, _SUFFIXES, front=False)
+    grade, key = _peel(key, _GRADE_ORDER, front=False)
+    suffix, key = _peel(key, _SUFFIX_WORDS, front=False)
     match = _core_pattern().fullmatch(key)
     if not match:
         return None
     lo, hi = _bound(match, 1), _bound(match, 2) if match.group("num2") else None
     ops = [_PREFIXES[w] for w in words] + ([_SUFFIXES[suffix]] if suffix else [])
     ops += [_MORE[b.more] for b in (lo, hi) if b and b.more]
-    return _assemble(lo, hi, ops, [w for w in (*words, suffix) if w and _op_of(w) == _APPROX], grade, hint)
-
-
-def _op_of(word: str) -> str | None:
-    return _PREFIXES.get(word, _SUFFIXES.get(word))
+    approx = [w for w in words if _PREFIXES[w] == _APPROX]
+    approx += [suffix] if suffix and _SUFFIXES[suffix] == _APPROX else []
+    return _assemble(lo, hi, ops, approx, grade, hint)
 
 
 def _bound(match: re.Match[str], i: int) -> _Bound:
@@ -315,7 +361,7 @@ def _assemble(
     value_max = _scaled(hi, hint)[0] if hi else None
     if not _finite(value, value_max) or (value_max is not None and value_max < value):
         return None
-    text = "".join(approx) + (grade or "")
+    text = "".join(approx) + (_GRADE_WORDS[grade] if grade else "")
     return Target(op=op, value=value, value_max=value_max, unit=unit, text=text or None)
 
 
@@ -331,15 +377,15 @@ def _single_op(ops: list[str], *, is_range: bool) -> str | None:
 
 def _scaled(bound: _Bound, hint: str | None) -> tuple[float, str | None]:
     """Apply 万/亿/千 (see module docstring) and pick the unit: the cell's, else the column's."""
-    if bound.mult is None or bound.unit is not None:
-        factor = _MULTIPLIERS[bound.mult] if bound.mult else Decimal(1)
-        return float(bound.number * factor), bound.unit or hint
-    if hint is not None and hint.startswith(bound.mult):
-        return float(bound.number), hint
-    joined = canonical_unit(bound.mult + hint) if hint else None
+    unit = bound.unit or hint
+    if bound.mult is None:
+        return float(bound.number), unit
+    if unit is not None and unit.startswith(bound.mult):
+        return float(bound.number), unit
+    joined = canonical_unit(bound.mult + unit) if unit else None
     if joined is not None:
         return float(bound.number), joined
-    return float(bound.number * _MULTIPLIERS[bound.mult]), hint
+    return float(bound.number * _MULTIPLIERS[bound.mult]), unit
 
 
 def _finite(*values: float | None) -> bool:

@@ -1,21 +1,29 @@
-"""Map printed 一级/二级 labels onto the canonical codes of ``taxonomy.yaml``.
+"""Map printed 一级/二级 labels onto the canonical codes of ``taxonomy.yaml``, and 三级 names
+onto indicator kinds.
 
-Matching runs from strict to loose and records which step matched (``exact``, ``stripped``),
-so analysts can filter out the guesses. A label no step matches keeps its raw text and gets a
-finding; it is never forced onto the nearest code.
+Matching runs from strict to loose and records which step matched, so analysts can filter out
+the guesses: ``exact`` alias → ``stripped`` (numbering, brackets, 指标 removed) → ``jieba`` (an
+alias is a whole word of the label) → ``fuzzy`` (rapidfuzz similarity ≥ ``FUZZY_MIN``). A label
+no step matches keeps its raw text and gets a finding; it is never forced onto the nearest code.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import jieba
 import yaml
+from rapidfuzz import fuzz, process
 
 from extract.text import compact
+
+jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on first use
+FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which a label stays unmapped
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 FRAMEWORKS_OF_KIND = {"project": {"project_2015", "project_2021"}, "overall": {"overall"}}
@@ -36,8 +44,8 @@ class Term:
 @dataclass(frozen=True, slots=True)
 class Match:
     code: str | None
-    method: str | None  # "exact", "stripped", "inferred"; None when unmatched
-    score: float  # 1.0 for exact and stripped matches, 0.0 when unmatched
+    method: str | None  # "exact", "stripped", "jieba", "fuzzy", "inferred"; None when unmatched
+    score: float  # 1.0 for exact and stripped matches, similarity for looser ones, 0.0 unmatched
 
 
 NO_MATCH = Match(None, None, 0.0)
@@ -51,11 +59,27 @@ def strip_decorations(label: str) -> str:
     return key.removesuffix("指标") or key
 
 
+@dataclass(frozen=True, slots=True)
+class Kind:
+    code: str
+    label: str
+    keywords: tuple[str, ...]
+
+
+def _word_match(keyword: str, text: str, words: list[str]) -> bool:
+    """Long keywords anywhere; two-character ones only as a whole word or a word's ending."""
+    if len(keyword) > 2:
+        return keyword in text
+    return any(w == keyword or (len(w) > 2 and w.endswith(keyword)) for w in words)
+
+
 @dataclass
 class Taxonomy:
     terms: list[Term]
+    kinds: list[Kind] = field(default_factory=list)
     _exact: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _stripped: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, int], Match] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
@@ -64,17 +88,53 @@ class Taxonomy:
                 self._stripped.setdefault((term.level, strip_decorations(name)), term.code)
 
     def match(self, label: str | None, level: int) -> Match:
+        """The canonical code of a printed label at ``level`` (1 or 2), with how it was found."""
         if not label:
             return NO_MATCH
+        key = (label, level)
+        if key not in self._cache:
+            self._cache[key] = self._match(label, level)
+        return self._cache[key]
+
+    def _strict(self, label: str, level: int) -> Match:
         if code := self._exact.get((level, compact(label))):
             return Match(code, "exact", 1.0)
         if code := self._stripped.get((level, strip_decorations(label))):
             return Match(code, "stripped", 1.0)
         return NO_MATCH
 
+    def _match(self, label: str, level: int) -> Match:
+        if (strict := self._strict(label, level)).code:
+            return strict
+        stripped = strip_decorations(label)
+        aliases = {alias: code for (lvl, alias), code in self._stripped.items() if lvl == level}
+        words = {w for w in jieba.lcut(stripped) if w in aliases}
+        if len({aliases[w] for w in words}) == 1:
+            word = max(words, key=len)
+            return Match(aliases[word], "jieba", round(len(word) / len(stripped), 3))
+        best = process.extractOne(stripped, list(aliases), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        if best:
+            return Match(aliases[best[0]], "fuzzy", round(best[1] / 100, 3))
+        return NO_MATCH
+
+    def indicator_kind(self, name: str | None) -> str | None:
+        """What a 三级 indicator measures (``satisfaction_rate``, ``headcount``, …), or None."""
+        if not name:
+            return None
+        text = compact(name)
+        words = jieba.lcut(text)
+        for kind in self.kinds:
+            if any(_word_match(k, text, words) for k in kind.keywords):
+                return kind.code
+        return None
+
     def levels(self, text: str) -> frozenset[int]:
-        """Part of the parser's ``Vocabulary``: the levels a label can stand at."""
-        return frozenset(level for level in (1, 2) if self.match(text, level).code)
+        """Part of the parser's ``Vocabulary``: the levels a label can stand at.
+
+        Strict tiers only: the parser asks this of every cell it realigns, and an indicator name
+        such as 基层工会满意度 must not pass for a label because it contains one.
+        """
+        return frozenset(level for level in (1, 2) if self._strict(text, level).code)
 
     def is_unit(self, text: str) -> bool:
         """Part of the parser's ``Vocabulary``."""
@@ -110,14 +170,29 @@ def _terms(data: dict, source: str) -> Iterable[Term]:
                 raise ValueError(f"{source}: {key} entry {entry!r} lacks {exc}") from None
 
 
+def _kinds(data: dict, source: str) -> Iterable[Kind]:
+    for entry in data.get("indicator_kinds") or []:
+        try:
+            yield Kind(entry["code"], entry["label"], tuple(compact(k) for k in entry["keywords"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{source}: indicator_kinds entry {entry!r} lacks {exc}") from None
+
+
 def load_taxonomy(extra: Path | None = None) -> Taxonomy:
-    """The packaged taxonomy, extended by a user's ``extra`` file (same layout)."""
-    terms = list(_terms(yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8")), TAXONOMY_PATH.name))
+    """The packaged taxonomy, extended by a user's ``extra`` file (same layout).
+
+    The user's entries come first, so their aliases and kinds win where they overlap.
+    """
+    sources = [(yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8")), TAXONOMY_PATH.name)]
     if extra is not None:
-        data = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
-        # user terms first: their aliases win where they overlap with the packaged ones
-        terms = [*_terms(data, str(extra)), *terms]
-    return Taxonomy(terms)
+        try:
+            data = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{extra}: not valid YAML ({exc.problem})") from None
+        sources.insert(0, (data, str(extra)))
+    terms = [t for data, name in sources for t in _terms(data, name)]
+    kinds = [k for data, name in sources for k in _kinds(data, name)]
+    return Taxonomy(terms, kinds)
 
 
 @cache

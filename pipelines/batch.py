@@ -87,9 +87,10 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
             first.duplicate_paths.append(doc.source_path)
             first.n_findings += 1
             entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
-            writer.add("findings", [FindingRecord(first.doc_id, None, None, None, "duplicate_file", "info",
+            writer.add("findings", [FindingRecord(first.doc_id, None, None, None, "duplicate_file", "info", "read",
                                                   f"{doc.source_path} has the same bytes as {first.source_path}", None)])
             summary.duplicates += 1
+            summary.findings_by_severity["info"] += 1
         else:
             by_sha[doc.sha256] = doc
             documents.append(doc)

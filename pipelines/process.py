@@ -16,11 +16,12 @@ from functools import cache
 from pathlib import Path
 
 from extract.errors import DocumentLoadError
-from extract.findings import Finding
+from extract.findings import CATALOGUE, Finding
 from extract.parser import parse
 from extract.registry import reader_for
 from extract.sniff import sniff
 from normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
+from normalize.quality import check_document
 from normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
 from normalize.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 from pipelines.records import DocumentRecord, FindingRecord
@@ -68,6 +69,8 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             parsed = parse(document, _taxonomy(settings.taxonomy))
         with _timed(timings, "normalize"):
             normalized = normalize_document(parsed, doc_id, _taxonomy(settings.taxonomy))
+        with _timed(timings, "check"):
+            normalized.findings.extend(check_document(normalized))
     except DocumentLoadError as exc:
         return failed_result(path, source_path, data, file_format, str(exc), "unreadable_file", timings)
     except Exception as exc:  # our bug: keep the batch going, but say so loudly
@@ -92,8 +95,8 @@ def _load(path: Path, settings: Settings) -> bytes:
 def _status(normalized: NormalizedDocument) -> str:
     if not normalized.tables:
         return "no_goal_tables"
-    if any(f.severity == "error" for f in normalized.findings):
-        return "partial"
+    if any(f.severity == "error" and CATALOGUE[f.code].stage in ("read", "parse") for f in normalized.findings):
+        return "partial"  # quality errors are the submission's problem, not a failure to read it
     return "ok"
 
 
@@ -121,7 +124,7 @@ def _finding_record(doc_id: str, f: Finding, extracted: set[str]) -> FindingReco
     if t_id is not None and f.row_index is not None:
         candidate = indicator_id(doc_id, f.table_index, f.row_index)
         i_id = candidate if candidate in extracted else None
-    return FindingRecord(doc_id, t_id, i_id, f.row_index, f.code, f.severity, f.message, f.raw)
+    return FindingRecord(doc_id, t_id, i_id, f.row_index, f.code, f.severity, CATALOGUE[f.code].stage, f.message, f.raw)
 
 
 def failed_result(
@@ -135,7 +138,7 @@ def failed_result(
         n_goal_tables=0, n_indicators=0, n_unit_goals=0, n_findings=1, encoding=None,
         size_bytes=len(data) or _size(path), sha256=digest, duplicate_paths=[],
     )
-    finding = FindingRecord(doc_id, None, None, None, code, "error", f"{source_path}: {error}", None)
+    finding = FindingRecord(doc_id, None, None, None, code, "error", "read", f"{source_path}: {error}", None)
     return FileResult(document, findings=[finding], timings=timings)
 
 

@@ -32,5 +32,6 @@ class FindingRecord:
     row_index: int | None = col("Row within the table (the row the indicator has, or would have had).")
     code: str = col("Stable code; see docs/findings.md.")
     severity: str = col("error, warning or info.")
+    stage: str = col("Where it was found: read, parse, normalize or quality (only read/parse errors make a document partial).")
     message: str = col("One sentence a reviewer understands.")
     raw: str | None = col("The raw cells involved, `a | b | c`, when any.")

@@ -37,7 +37,7 @@ def test_samples_convert_with_exit_zero_and_a_summary(tmp_path: Path, capsys: py
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["indicators"] == 63
     assert [f["status"] for f in manifest["files"]] == ["ok", "ok"]
-    assert set(manifest["files"][0]["timings"]) == {"load", "read", "parse", "normalize"}
+    assert set(manifest["files"][0]["timings"]) == {"load", "read", "parse", "normalize", "check"}
 
 
 def test_bad_files_fail_alone_and_the_others_rows_are_all_written(bad_inputs: Path, tmp_path: Path) -> None:

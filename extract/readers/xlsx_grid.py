@@ -1,0 +1,72 @@
+"""From one sheet's cells and merged ranges to the document model's tables.
+
+A sheet has no table boundaries of its own: people separate a form's parts (a title, the
+header block, the indicator grid, a second form) with empty rows. So a run of rows with text
+is one ``Table``, and an empty row ends it. Every position inside a table's bounding box
+becomes a cell, empty or not, so the parser sees the columns exactly as Excel draws them; a
+merged range is one cell with spans, never repeated text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.model import Cell, SourcePos, Table
+
+Merge = tuple[int, int, int, int]  # 0-based (first row, first col, end row, end col); ends exclusive
+
+
+@dataclass(slots=True)
+class SheetGrid:
+    """What a spreadsheet reader extracts from one sheet: display texts and merges."""
+
+    name: str
+    values: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> non-empty text
+    merges: list[Merge] = field(default_factory=list)
+
+    def put(self, row: int, col: int, text: str) -> None:
+        if text.strip():
+            self.values[(row, col)] = text
+
+
+def sheet_tables(grid: SheetGrid, first_block: int) -> list[Table]:
+    """The sheet's tables top to bottom; ``first_block`` numbers them within the document."""
+    merges = [m for m in grid.merges if (m[0], m[1]) in grid.values]
+    tables = []
+    for top, bottom in _bands(grid, merges):
+        band_merges = [m for m in merges if top <= m[0] < bottom]
+        block = first_block + len(tables)
+        tables.append(_table(grid, band_merges, top, bottom, block))
+    return tables
+
+
+def _bands(grid: SheetGrid, merges: list[Merge]) -> list[tuple[int, int]]:
+    """Runs of rows holding text (a merge holds all rows it covers); ends exclusive."""
+    busy = {row for row, _ in grid.values}
+    for r0, _, r1, _ in merges:
+        busy.update(range(r0, r1))
+    bands: list[tuple[int, int]] = []
+    for row in sorted(busy):
+        if bands and bands[-1][1] == row:
+            bands[-1] = (bands[-1][0], row + 1)
+        else:
+            bands.append((row, row + 1))
+    return bands
+
+
+def _table(grid: SheetGrid, merges: list[Merge], top: int, bottom: int, block: int) -> Table:
+    cols = [c for (r, c) in grid.values if top <= r < bottom] + [m[3] - 1 for m in merges]
+    left, right = min(cols), max(cols) + 1
+    covered: set[tuple[int, int]] = set()
+    cells = []
+    for r0, c0, r1, c1 in merges:
+        covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
+        text = grid.values[(r0, c0)]
+        cells.append(Cell(text, r0 - top, c0 - left, r1 - r0, c1 - c0, SourcePos(sheet=grid.name, line=r0 + 1)))
+    for r in range(top, bottom):
+        for c in range(left, right):
+            if (r, c) not in covered:
+                text = grid.values.get((r, c), "")
+                cells.append(Cell(text, r - top, c - left, pos=SourcePos(sheet=grid.name, line=r + 1)))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, block=block))
