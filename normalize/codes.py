@@ -15,7 +15,7 @@ _TITLE_NUMBER = re.compile(r"^\s*\d+\s*[.、．]\s*")
 _ALLOCATION = re.compile(r"^\[(?P<code>[0-9A-Za-z]+)\]\s*")
 # issuing agency + bracketed year + number: 怀财字【2025】7号, 冀财行〔2024〕97号, 财预[2021]101号
 _DOC_NUMBER = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff]{1,12}?)\s*[【〔\[（(［](?P<year>(?:19|20)\d{2})[】〕\]）)］]\s*第?(?P<number>\d+)\s*号"
+    r"(?:根据|按照|依据|依照|遵照|关于)?(?P<agency>[\u4e00-\u9fff]{1,12}?)\s*[【〔\[（(［](?P<year>(?:19|20)\d{2})[】〕\]）)］]\s*第?(?P<number>\d+)\s*号"
 )
 
 
@@ -31,7 +31,8 @@ def doc_number(*texts: str | None) -> DocNumber | None:
     """The first allocation document number (文号) in the texts, parsed."""
     for text in texts:
         if text and (match := _DOC_NUMBER.search(text)):
-            return DocNumber(match.group(0), match["agency"], int(match["year"]), int(match["number"]))
+            text = match.group(0)[match.start("agency") - match.start():]
+            return DocNumber(text, match["agency"], int(match["year"]), int(match["number"]))
     return None
 
 

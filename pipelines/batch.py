@@ -25,6 +25,7 @@ from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
+COVERED = ("level1", "level2", "indicator_kind")  # indicator columns whose fill rate the summary reports
 Item = tuple[Path, str]  # (file, source_path)
 
 
@@ -36,6 +37,7 @@ class RunSummary:
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     counts: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
+    coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("indicators", *COVERED), 0))
     seconds: float = 0.0
 
 
@@ -99,6 +101,9 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
                 writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
             for f in result.findings:
                 summary.findings_by_severity[f.severity] += 1
+            summary.coverage["indicators"] += len(result.indicators)
+            for name in COVERED:
+                summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
         entries.append(entry)
         progress.tick(doc.status)
     return documents, entries
@@ -177,5 +182,6 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None},
         "counts": summary.counts,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
+        "coverage": summary.coverage,
         "files": entries,
     }

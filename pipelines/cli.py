@@ -9,7 +9,9 @@ import textwrap
 from pathlib import Path
 
 from pipelines import __version__
-from pipelines.batch import RunSummary, run
+from pipelines.batch import RunSummary, discover, run
+from pipelines.process import process_file
+from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
@@ -69,7 +71,57 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
     _add_verbosity(extract)
+    _add_check(commands)
+    _add_taxonomy(commands)
     return parser
+
+
+CHECK_EPILOG = f"""\
+The report lists, per file and goal table, what a reviewer would send back: placeholder
+values, targets copied across a table, budgets that do not add up, weights that do not sum
+to 100, missing indicator groups, and rows the parser had to repair. Codes: docs/findings.md.
+Nothing is written to disk.
+
+exit status:
+  {EXIT_OK}    no error-level finding
+  {EXIT_SOME_FAILED}    some file failed or has an error-level finding (e.g. budget_mismatch)
+  {EXIT_USAGE}    usage error
+
+example:
+  goaltables check submissions/2025/怀来县总工会.docx
+"""
+
+TAXONOMY_EPILOG = """\
+Prints the canonical level-1 and level-2 codes with their labels, aliases and frameworks,
+and the indicator kinds. With --unmapped DIR it also lists the 一级/二级 labels of an
+output folder that matched no code, most frequent first: add them as aliases in a file
+passed to --taxonomy (same layout as normalize/taxonomy.yaml).
+
+example:
+  goaltables taxonomy --unmapped output --taxonomy extra.yaml
+"""
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser(
+        "check", help="review report of one submission's findings (writes nothing)",
+        description="Review the goal tables of one submission and report its problems.",
+        epilog=CHECK_EPILOG, formatter_class=_Formatter,
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
+    check.add_argument("--all", action="store_true", help="also list notes (info findings such as filled-down labels)")
+    check.add_argument("--taxonomy", type=Path, metavar="FILE", help="extra taxonomy YAML, as for extract")
+    _add_verbosity(check)
+
+
+def _add_taxonomy(commands: argparse._SubParsersAction) -> None:
+    taxonomy = commands.add_parser(
+        "taxonomy", help="print the canonical taxonomy and the unmapped labels of an output folder",
+        description="Print the canonical indicator taxonomy.", epilog=TAXONOMY_EPILOG, formatter_class=_Formatter,
+    )
+    taxonomy.add_argument("--taxonomy", type=Path, metavar="FILE", help="extra taxonomy YAML to include")
+    taxonomy.add_argument("--unmapped", type=Path, metavar="DIR", help="output folder whose unmapped labels to list")
+    _add_verbosity(taxonomy)
 
 
 def _add_verbosity(command: argparse.ArgumentParser) -> None:
@@ -85,16 +137,38 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
     )
+    command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
     try:
-        settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy)
-        summary = run(args.paths, args.out, settings)
-    except (SettingsError, UnsafeOutputError, FileNotFoundError) as exc:
+        return command(args)
+    except (SettingsError, UnsafeOutputError, FileNotFoundError, ValueError) as exc:
         parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
     except KeyboardInterrupt:
-        logging.getLogger(__name__).warning("interrupted; %s was left as it was", args.out)
+        logging.getLogger(__name__).warning("interrupted; nothing was changed")
         return EXIT_INTERRUPTED
+
+
+def _extract(args: argparse.Namespace) -> int:
+    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy)
+    summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = Settings(taxonomy=args.taxonomy)
+    results = (process_file(path, source, settings) for path, source in discover(args.paths))
+    text, totals = review(results, "info" if args.all else "warning")
+    sys.stdout.write(text)
+    return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding
+
+
+def _taxonomy(args: argparse.Namespace) -> int:
+    from pipelines.taxonomy_report import taxonomy_report
+
+    if args.taxonomy is not None:
+        Settings(taxonomy=args.taxonomy)  # validates the path
+    sys.stdout.write(taxonomy_report(args.taxonomy, args.unmapped))
+    return EXIT_OK
 
 
 def format_summary(s: RunSummary) -> str:
@@ -105,7 +179,13 @@ def format_summary(s: RunSummary) -> str:
           ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
           goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
+          coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}
         """)
+
+
+def _pct(coverage: dict[str, int], key: str) -> str:
+    total = coverage.get("indicators", 0)
+    return f"{100 * coverage.get(key, 0) / total:.0f}%" if total else "n/a"
 
 
 if __name__ == "__main__":

@@ -127,3 +127,35 @@ def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path
     assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "manifest.json",
                                                            *(f"{n}.parquet" for n in SCHEMAS)])
     assert len(pd.read_parquet(out / "goal_tables.parquet")) == 5
+
+
+def test_check_reports_what_a_reviewer_sends_back(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("check", SAMPLES) == EXIT_OK
+    report = capsys.readouterr().out
+    assert "all 7 indicators have the target '≥100优' [copied_targets]" in report
+    assert "row 1: placeholder left in the indicator name and description of '春节慰问劳模人数 **人'" in report
+    assert "level-1 weights add up to 90, not 100 (服务对象满意度 without a weight) [weights_not_100]" in report
+    assert "label_filled_down" not in report and "notes not listed" in report
+
+
+def test_check_fails_on_an_unreadable_file(bad_inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("check", bad_inputs / "empty.txt", "--all") == EXIT_SOME_FAILED
+    assert "ERROR   empty file (0 bytes)" in capsys.readouterr().out
+
+
+def test_taxonomy_lists_codes_and_unmapped_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SAMPLE_000.read_text(encoding="utf-8").replace("\t社会效益指标\n", "\t民生改善指标\n")
+    (folder / "changed.txt").write_text(text, encoding="utf-8")
+    _run("extract", folder, "--out", tmp_path / "out")
+    capsys.readouterr()
+    assert _run("taxonomy", "--unmapped", tmp_path / "out") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "service_satisfaction" in out and "satisfaction_rate" in out
+    assert "level2: 1 label(s)" in out and "民生改善指标" in out
+
+
+def test_summary_reports_label_and_kind_coverage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run("extract", SAMPLES, "--out", tmp_path / "out")
+    assert "coverage: level1 100%, level2 100%, indicator kind 100%" in capsys.readouterr().out

@@ -221,3 +221,10 @@ def test_parser_reads_the_same_rows_as_from_the_text_export(pdf: Path, sample: P
             short = ("level1", "level2", "weight", "value_type", "target", "unit")
             assert {f: getattr(a, f) for f in short} == {f: getattr(b, f) for f in short}
     assert not [f for f in from_pdf.findings if f.code in ("row_realigned", "unplaced_row")]  # merges are explicit
+
+
+def test_debug_view_writes_one_png_per_page(tmp_path: Path) -> None:
+    from extract.readers.pdf_debug import main
+
+    assert main([str(PDF_004), str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [f"004-p{n}.png" for n in range(1, 5)]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -24,6 +26,7 @@ from extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
 from extract.readers.pdf_grid import TablePart, join, split_page
 from extract.readers.pdf_text import Char, Line, join_all, lines_of
 
+T = TypeVar("T")
 CID_FAIL_SHARE = 0.05  # more glyphs than this without a Unicode mapping: the text is unusable
 _CID = "(cid:"
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?\s*([/／共]\s*\d+\s*页?)?[-—–\s]*$")
@@ -53,13 +56,14 @@ class _Stats:
 
 
 def read(data: bytes) -> Document:
+    """The PDF as blocks in reading order; raises ``DocumentLoadError`` when the text is unusable."""
     stats = _Stats()
     pages = _read_pages(data, stats)
     _check_text_layer(stats, len(pages))
     items = _paragraphs_and_tables(pages)
     blocks = _blocks(_join_continued(items))
     notes = []
-    if not data.rstrip().endswith(b"%%EOF"):
+    if b"%%EOF" not in data[-2048:]:
         notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
     if stats.cid_chars:
         notes.append(f"{stats.cid_chars} glyph(s) without a Unicode mapping read as (cid:…) codes")
@@ -67,24 +71,28 @@ def read(data: bytes) -> Document:
 
 
 def _read_pages(data: bytes, stats: _Stats) -> list[_Page]:
+    pdf = _parsed(lambda: pdfplumber.open(io.BytesIO(data)))
+    with pdf:
+        pages = _parsed(lambda: pdf.pages)
+        if not pages:
+            raise DocumentLoadError("corrupt or truncated PDF: no pages found")
+        return [_read_page(page, stats) for page in pages]
+
+
+def _parsed(parse: Callable[[], T]) -> T:
+    """Run a pdfplumber/pdfminer parsing step; any failure there is the file's fault.
+
+    pdfminer signals damage with many exception types (its own, but also ``KeyError`` or
+    ``ValueError`` from half-read objects), so everything raised *inside the library* is turned
+    into a ``DocumentLoadError``, while our own code runs outside this wrapper and its bugs
+    surface as bugs.
+    """
     try:
-        with _open(data) as pdf:
-            if not pdf.pages:
-                raise DocumentLoadError("corrupt or truncated PDF: no pages found")
-            return [_read_page(page, stats) for page in pdf.pages]
+        return parse()
     except PdfminerException as exc:
         raise _load_error(exc.args[0] if exc.args else exc) from None
-    except DocumentLoadError:
-        raise
-    except Exception as exc:  # pdfminer raises bare parser errors on damaged files
+    except Exception as exc:
         raise _load_error(exc) from None
-
-
-def _open(data: bytes) -> pdfplumber.PDF:
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        raise _load_error(exc.args[0] if exc.args else exc) from None
 
 
 def _load_error(cause: object) -> DocumentLoadError:
@@ -95,15 +103,16 @@ def _load_error(cause: object) -> DocumentLoadError:
 
 
 def _read_page(page: pdfplumber.page.Page, stats: _Stats) -> _Page:
-    chars: list[Char] = page.chars
+    chars: list[Char] = _parsed(lambda: page.chars)
     cid = sum(1 for c in chars if c["text"].startswith(_CID))
     if chars and cid > CID_FAIL_SHARE * len(chars):
         raise _cid_error()
     stats.chars += len(chars)
     stats.cid_chars += cid
-    stats.pages_with_images += bool(page.images)
-    tables, outside = split_page(page.find_tables(), chars, page.page_number)
-    result = _Page(page.page_number, float(page.width), tables, lines_of(outside))
+    stats.pages_with_images += bool(_parsed(lambda: page.images))
+    tables = _parsed(page.find_tables)
+    parts, outside = split_page(tables, chars, page.page_number)
+    result = _Page(page.page_number, float(page.width), parts, lines_of(outside))
     page.close()  # drop pdfplumber's per-page caches: long documents stay small in memory
     return result
 
