@@ -10,6 +10,10 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
+# CJK ideographs, CJK punctuation and full-width forms: a space next to one of these carries no
+# meaning in Chinese text, and PDFs and Word exports add or drop such spaces at random.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Full-width ASCII variants (！ to ～) map onto ASCII by a fixed offset; the ideographic space
 # is the only other width variant in these files.
@@ -17,10 +21,14 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def clean(text: str | None) -> str:
-    """Strip, and collapse every whitespace run (tabs, NBSP, ideographic space) to one space."""
+    """Strip, collapse whitespace runs to one space, and drop spaces touching Chinese characters.
+
+    ``其中：财政    资金`` → ``其中：财政资金``, ``执行率达 100%`` → ``执行率达100%``; ``1600 200``
+    keeps its space. This makes the same cell read identically from text, Word and PDF.
+    """
     if not text:
         return ""
-    return _WS.sub(" ", text.replace("\u3000", " ")).strip()
+    return _CJK_SPACE.sub("", _WS.sub(" ", text.replace("\u3000", " ")).strip())
 
 
 def clean_or_none(text: str | None) -> str | None:

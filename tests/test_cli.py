@@ -133,7 +133,7 @@ def test_check_reports_what_a_reviewer_sends_back(capsys: pytest.CaptureFixture[
     assert _run("check", SAMPLES) == EXIT_OK
     report = capsys.readouterr().out
     assert "all 7 indicators have the target '≥100优' [copied_targets]" in report
-    assert "row 1: placeholder left in the indicator name and description of '春节慰问劳模人数 **人'" in report
+    assert "row 1: placeholder left in the indicator name and description of '春节慰问劳模人数**人'" in report
     assert "level-1 weights add up to 90, not 100 (服务对象满意度 without a weight) [weights_not_100]" in report
     assert "label_filled_down" not in report and "notes not listed" in report
 

@@ -117,6 +117,6 @@ def test_regions_come_from_division_codes_or_unit_names() -> None:
 
 def test_titles_lose_list_numbers_and_allocation_codes() -> None:
     assert codes.split_title("1.[13073025X000010000849]怀财字【2025】7号 救助资金绩效目标表") == (
-        "怀财字【2025】7号 救助资金绩效目标表", "13073025X000010000849")
+        "怀财字【2025】7号救助资金绩效目标表", "13073025X000010000849")
     assert codes.split_unit_line("711001怀来县总工会") == ("711001", "怀来县总工会")
     assert codes.project_code_year("13073025P00084910001M") == 2025

@@ -100,6 +100,7 @@ class _Parser:
             return self._skip(builder, row)
         if builder.grid is None:
             if columns := header_columns(row, self.lex):
+                builder.form.finish()
                 builder.grid = GridReader(columns, self.lex, self.vocab, builder.index, self.findings)
             else:
                 builder.form.add(row)
@@ -121,6 +122,7 @@ class _Parser:
 
     def _open(self, title: str | None, pos: SourcePos | None) -> _Builder:
         if self.current:
+            self.current.form.finish()
             self.done.append(self.current)
         index = len(self.done)
         self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings))
@@ -128,6 +130,7 @@ class _Parser:
 
     def finish(self) -> list[RawGoalTable]:
         if self.current:
+            self.current.form.finish()
             self.done.append(self.current)
             self.current = None
         tables = []

@@ -8,7 +8,7 @@ above, as a vertically merged label cell does in a text export.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.findings import Finding, raw_cells
 from extract.goaltable import FormFields
@@ -31,10 +31,42 @@ class FormReader:
     _row_label: str = ""
     _plan_periods: list[str] | None = None
     _groups: dict[int, str] = field(default_factory=dict)
+    _held: Row | None = None  # a row whose label may continue in the next row (page break)
 
     def add(self, row: Row) -> None:
+        """Read one header-block row, first rejoining a label a page break cut in two."""
         if not any(c.text for c in row):
             return
+        held, self._held = self._held, None
+        if held is not None:
+            joined = held[0].text + row[0].text
+            if self._is_label(joined) and not self._is_label(row[0].text):
+                self.findings.append(Finding.of(
+                    "label_rejoined", f"label split over two rows rejoined: {held[0].text!r} + {row[0].text!r}",
+                    table_index=self.table_index, raw=raw_cells(texts(held) + texts(row)),
+                ))
+                self._read(_relabel(held, joined))
+                self._read(_relabel(row, joined))
+                return
+            self._read(held)
+        if self._label_prefix(row[0].text):
+            self._held = row
+        else:
+            self._read(row)
+
+    def finish(self) -> None:
+        """Read a row still held back when the header block ends."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._read(held)
+
+    def _label_prefix(self, text: str) -> bool:
+        """True for the first part of a label that is not a label itself (``资金支出计``)."""
+        key = compact(text)
+        return bool(key) and not self._is_label(text) and any(
+            label.startswith(key) and label != key for label in self.lex.all_labels)
+
+    def _read(self, row: Row) -> None:
         for text in texts(row):
             self.money_unit = self.money_unit or money_unit_in(text)
         label = self._label_of(row)
@@ -94,6 +126,7 @@ class FormReader:
             getattr(self.form, role).append(value)
 
     def _is_label(self, text: str) -> bool:
+        """A header-block label by meaning (form field, budget group, subtotal, spending plan)."""
         key = compact(text)
         return bool(
             self.lex.form_role(text)
@@ -101,3 +134,7 @@ class FormReader:
             or key in self.lex.subtotals
             or key in self.lex.spending_plan
         )
+
+
+def _relabel(row: Row, label: str) -> Row:
+    return [replace(row[0], text=label), *row[1:]]

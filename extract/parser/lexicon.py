@@ -28,6 +28,11 @@ class Lexicon:
     non_indicator: tuple[str, ...]
     value_types: frozenset[str]
 
+    @property
+    def all_labels(self) -> frozenset[str]:
+        """Every header-block label in compact form."""
+        return frozenset(self.form) | frozenset(self.budget_groups) | self.subtotals | self.spending_plan
+
     def grid_role(self, text: str) -> str | None:
         return self.grid.get(compact(text))
 
