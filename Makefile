@@ -31,6 +31,11 @@ fixtures: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test,fixtures]"
 	$(BIN)/python tests/fixtures/make_fixtures.py
 	$(BIN)/python tests/fixtures/make_pdf_fixtures.py
+	$(BIN)/python tests/fixtures/make_sheet_fixtures.py
+
+## bench: docs/s and peak memory per format beside the bare libraries (needs LibreOffice)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -27,6 +27,7 @@ CATALOGUE: dict[str, FindingKind] = {
     # reading and parsing
     "unreadable_file": FindingKind("error", "read", "The file could not be read; `documents.error` says why."),
     "internal_error": FindingKind("error", "read", "goaltables itself failed on this file (a bug: please report it with the file)."),
+    "reader_note": FindingKind("warning", "read", "The reader saw something a reviewer should know: hidden sheets, rows or columns that were read, a formula without a cached value, a page without an end marker, a wrong encoding declaration."),
     "duplicate_file": FindingKind("info", "read", "Byte-identical to another input file; extracted once."),
     "no_goal_tables": FindingKind("warning", "parse", "The document was read but holds no recognisable goal table."),
     "grid_without_header": FindingKind("error", "parse", "A goal table has no recognisable indicator header row, so no indicator was read."),

@@ -49,7 +49,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from extract.text import clean, compact, halfwidth, is_cjk
 from normalize.units import canonical_unit, unit_spellings
@@ -147,9 +147,15 @@ def parse_target(raw: str | None, unit_hint: str | None = None) -> Target:
     A non-string cell (a number handed over by a spreadsheet reader) is read as its ``str()``.
     """
     try:
-        return _parse(_as_text(raw), _as_text(unit_hint))
+        return _parse_cached(_as_text(raw), _as_text(unit_hint))
     except Exception:  # noqa: BLE001 — last-resort guard; the property tests call _parse directly
         return _unparsed(raw, unit_hint)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str | None, unit_hint: str | None) -> Target:
+    """Archives repeat the same cells (≥100优, 100 with %) thousands of times; Target is frozen."""
+    return _parse(raw, unit_hint)
 
 
 def _as_text(value: object) -> str | None:

@@ -67,6 +67,7 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             document = reader_for(file_format)(data)
         with _timed(timings, "parse"):
             parsed = parse(document, _taxonomy(settings.taxonomy))
+            parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
             normalized = normalize_document(parsed, doc_id, _taxonomy(settings.taxonomy))
         with _timed(timings, "check"):

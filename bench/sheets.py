@@ -5,31 +5,21 @@
 same bytes (openpyxl ``load_workbook`` in the mode our reader uses; ``lxml.html`` parsing), so
 a slowdown can be placed: in the library, or in our code around it. Each returns docs/s and the
 peak Python heap (tracemalloc, measured in a second pass so it does not slow the timed one).
-``make_corpus`` writes N varied workbooks or pages from the fixtures.
-
-    .venv/bin/python bench/bench_sheets.py [N]
+``make_corpus`` writes N varied workbooks or pages from the fixtures. Run through
+``make bench`` (``bench/run.py``).
 """
 
 from __future__ import annotations
 
 import io
-import sys
-import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import lxml.html
+import openpyxl
 
-import lxml.html  # noqa: E402
-import openpyxl  # noqa: E402
+from bench.measure import compare, measure
 
-from pipelines.process import process_file  # noqa: E402
-from pipelines.settings import Settings  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures" / "files"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "files"
 
 
 def bench_xlsx(files: list[Path]) -> dict[str, float]:
@@ -37,18 +27,18 @@ def bench_xlsx(files: list[Path]) -> dict[str, float]:
     def bare(data: bytes) -> None:
         openpyxl.load_workbook(io.BytesIO(data), data_only=True).close()
 
-    result = _compare(files, bare)
+    result = compare(files, bare)
     try:
         import python_calamine
     except ImportError:
         return result
-    result.update(_measure("calamine", files, lambda d: _calamine_all(python_calamine, d)))
+    result.update(measure("calamine", files, lambda _, data: _calamine_all(python_calamine, data)))
     return result
 
 
 def bench_html(files: list[Path]) -> dict[str, float]:
     """Our .html path end to end against lxml.html parsing the same bytes."""
-    return _compare(files, lambda data: lxml.html.document_fromstring(data))
+    return compare(files, lambda data: lxml.html.document_fromstring(data))
 
 
 def _calamine_all(module: object, data: bytes) -> None:
@@ -57,34 +47,6 @@ def _calamine_all(module: object, data: bytes) -> None:
         sheet = book.get_sheet_by_name(name)
         sheet.to_python()
         _ = sheet.merged_cell_ranges
-
-
-def _compare(files: list[Path], bare: Callable[[bytes], object]) -> dict[str, float]:
-    settings = Settings()
-    result = {"files": float(len(files))}
-    result.update(_measure("ours", files, None, lambda p: process_file(p, p.name, settings)))
-    result.update(_measure("library", files, bare))
-    return result
-
-
-def _measure(label: str, files: list[Path], on_bytes: Callable[[bytes], object] | None,
-             on_path: Callable[[Path], object] | None = None) -> dict[str, float]:
-    """docs/s over one timed pass, then peak traced heap over a second pass."""
-    blobs = [f.read_bytes() for f in files]
-
-    def run_all() -> None:
-        for path, data in zip(files, blobs):
-            on_path(path) if on_path else on_bytes(data)  # type: ignore[misc]
-
-    run_all()  # warm imports and caches
-    start = time.perf_counter()
-    run_all()
-    elapsed = time.perf_counter() - start
-    tracemalloc.start()
-    run_all()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {f"{label}_docs_per_s": round(len(files) / elapsed, 1), f"{label}_peak_mib": round(peak / 2**20, 2)}
 
 
 def make_corpus(folder: Path, n: int, kind: str) -> list[Path]:
@@ -113,15 +75,3 @@ def _html_copy(source: Path, index: int, folder: Path) -> Path:
     out = folder / f"{index:05d}_{source.name}"
     out.write_bytes(text.encode("gb18030"))
     return out
-
-
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    with tempfile.TemporaryDirectory(prefix="goaltables-bench-") as tmp:
-        for kind, bench in (("xlsx", bench_xlsx), ("html", bench_html)):
-            files = make_corpus(Path(tmp) / kind, n, kind)
-            print(kind, bench(files))
-
-
-if __name__ == "__main__":
-    main()
