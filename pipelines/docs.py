@@ -1,4 +1,4 @@
-"""Generate docs/schema.md and docs/findings.md from the code (``make docs``).
+"""Generate docs/schema.md, docs/findings.md and docs/cli.md from the code (``make docs``).
 
 The pages are never edited by hand; ``tests/test_docs.py`` fails when they drift from the
 records, schemas and finding catalogue.
@@ -42,7 +42,20 @@ def findings_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"schema.md": schema_page, "findings.md": findings_page}
+def cli_page() -> str:
+    """Every command's --help, exactly as the program prints it."""
+    from pipelines.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # argparse keeps subcommands only here
+    lines = ["# Command line", "", "Generated from `pipelines/cli.py` by `make docs`; do not edit by hand.", "",
+             "```text", parser.format_help().rstrip(), "```", ""]
+    for name, command in commands.items():
+        lines += [f"## goaltables {name}", "", "```text", command.format_help().rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+PAGES = {"schema.md": schema_page, "findings.md": findings_page, "cli.md": cli_page}
 
 
 def main() -> int:

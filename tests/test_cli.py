@@ -159,3 +159,17 @@ def test_taxonomy_lists_codes_and_unmapped_labels(tmp_path: Path, capsys: pytest
 def test_summary_reports_label_and_kind_coverage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _run("extract", SAMPLES, "--out", tmp_path / "out")
     assert "coverage: level1 100%, level2 100%, indicator kind 100%" in capsys.readouterr().out
+
+
+def test_a_file_over_the_size_limit_fails_with_the_way_out(tmp_path: Path) -> None:
+    assert _run("extract", SAMPLE_000, "--out", tmp_path / "out", "--max-file-mb", "0.001") == EXIT_SOME_FAILED
+    [error] = pd.read_parquet(tmp_path / "out" / "documents.parquet").error
+    assert error.startswith("file too large (0 MB, limit 0.001 MB") and "--max-file-mb" in error
+
+
+def test_readme_and_cli_reference_cover_every_command() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme.index("make extract") < readme.index("make test") < readme.index("## Command line")
+    for name in build_parser()._subparsers._group_actions[0].choices:
+        assert f"goaltables {name}" in readme
