@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,6 +18,7 @@ import pdfplumber
 from lxml import etree
 
 from bench.measure import compare
+from extract import libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "files" / "docx"
@@ -67,14 +65,7 @@ def _variant(source: Path, out: Path, rng: random.Random, copies: int) -> Path:
 
 def make_pdf_corpus(docx_files: list[Path], folder: Path) -> list[Path]:
     """Render the Word files to PDF with LibreOffice (one call for all of them)."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        raise SystemExit("LibreOffice (soffice) is needed to render the PDF corpus")
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="goaltables-bench-profile-") as profile:
-        subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(folder), *map(str, docx_files)],
-                       check=True, capture_output=True, timeout=600)
+    libreoffice.convert(docx_files, "pdf", folder, timeout=900)
     return sorted(folder.glob("*.pdf"))
 
 

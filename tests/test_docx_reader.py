@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import libreoffice
 from extract.errors import DocumentLoadError, MissingToolError
 from extract.goaltable import ROW_FIELDS, RawGoalTable
 from extract.model import Cell, Document, Paragraph, Table
@@ -177,15 +178,17 @@ def test_mislabeled_doc_is_sniffed_as_doc() -> None:
 
 
 def test_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(doc_reader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(libreoffice.shutil, "which", lambda name: None)
     with pytest.raises(MissingToolError, match="install LibreOffice to read .doc files"):
         doc_reader.read((FILES / "doc" / "004.doc").read_bytes())
 
 
-def test_doc_timeout_is_a_load_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(doc_reader, "_office", lambda: "sleep")
+def test_doc_timeout_is_a_load_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(libreoffice, "office", lambda: str(hanging))
     monkeypatch.setattr(doc_reader, "TIMEOUT_SECONDS", 0.5)
-    monkeypatch.setattr(doc_reader, "_convert", lambda office, data, tmp: doc_reader._run(["sleep", "30"]))
     with pytest.raises(DocumentLoadError, match="LibreOffice timed out converting the .doc file"):
         doc_reader.read((FILES / "doc" / "004.doc").read_bytes())
 

@@ -1,21 +1,17 @@
 """Word 97-2003 (.doc): converted to .docx by LibreOffice, then read by the .docx reader.
 
 No Python library reads .doc tables with their merges; LibreOffice's converter does, and its
-.docx output keeps gridSpan/vMerge. Each conversion gets a private, throwaway profile so
-parallel workers and a desktop LibreOffice never share (or lock) one.
+.docx output keeps gridSpan/vMerge (``extract.libreoffice`` runs it).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
-from extract.errors import DocumentLoadError, MissingToolError
+from extract import libreoffice
+from extract.errors import DocumentLoadError
 from extract.model import Document
 from extract.readers import docx as docx_reader
 from extract.sniff import OLE_MAGIC
@@ -26,20 +22,13 @@ _F_ENCRYPTED = 0x0100
 
 
 def read(data: bytes) -> Document:
-    office = _office()
+    libreoffice.office()  # fail with the install hint before any other work
     _check_doc(data)
     with tempfile.TemporaryDirectory(prefix="goaltables-doc-") as tmp:
-        converted = _convert(office, data, Path(tmp))
+        converted = _convert(data, Path(tmp))
     document = docx_reader.read(converted)
     document.file_format = "doc"
     return document
-
-
-def _office() -> str:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        raise MissingToolError("install LibreOffice to read .doc files")
-    return office
 
 
 def _check_doc(data: bytes) -> None:
@@ -57,28 +46,14 @@ def _check_doc(data: bytes) -> None:
         raise DocumentLoadError("encrypted Word file: remove the password and try again")
 
 
-def _convert(office: str, data: bytes, tmp: Path) -> bytes:
+def _convert(data: bytes, tmp: Path) -> bytes:
     source, outdir = tmp / "input.doc", tmp / "out"
     source.write_bytes(data)
-    command = [
-        office, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-        "--nolockcheck", "--convert-to", "docx", "--outdir", str(outdir), str(source),
-    ]
-    _run(command)
+    try:
+        libreoffice.convert([source], "docx", outdir, TIMEOUT_SECONDS)
+    except DocumentLoadError:
+        raise DocumentLoadError("LibreOffice timed out converting the .doc file") from None
     result = outdir / "input.docx"
     if not result.is_file():
         raise DocumentLoadError("LibreOffice could not convert the .doc file")
     return result.read_bytes()
-
-
-def _run(command: list[str]) -> None:
-    """Run LibreOffice in its own process group so a timeout kills its helper processes too."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        process.wait(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise DocumentLoadError("LibreOffice timed out converting the .doc file") from None
