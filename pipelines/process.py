@@ -78,6 +78,10 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
         log.exception("internal error on %s", source_path)
         error = f"internal error ({type(exc).__name__}: {exc})"
         return failed_result(path, source_path, data, file_format, error, "internal_error", timings)
+    if not normalized.tables:
+        why = "the document holds no text or tables" if not document.blocks else \
+            "no goal table (绩效目标表) was recognised in the document"
+        normalized.findings.append(Finding.of("no_goal_tables", why))
     return _result(data, doc_id, source_path, file_format, document.encoding, normalized, timings)
 
 
@@ -105,8 +109,6 @@ def _result(
     data: bytes, doc_id: str, source_path: str, file_format: str, encoding: str | None,
     normalized: NormalizedDocument, timings: dict[str, float],
 ) -> FileResult:
-    if not normalized.tables:
-        normalized.findings.append(Finding.of("no_goal_tables", "no goal table (绩效目标表) was recognised in the document"))
     extracted = {i.indicator_id for i in normalized.indicators}
     findings = [_finding_record(doc_id, f, extracted) for f in normalized.findings]
     document = DocumentRecord(

@@ -44,3 +44,33 @@ def test_format_gives_the_rows_of_the_text_sample(sample: str, variant: str, tab
 def test_every_variant_fixture_exists() -> None:
     missing = [v for _, v in VARIANTS if not (FIXTURES / v).is_file()]
     assert not missing, f"run `make fixtures`: missing {missing}"
+
+
+BAD_FILES = {
+    "bad/corrupt.docx": "corrupt or truncated zip container: not a readable Word or Excel file",
+    "bad/corrupt.xlsx": "corrupt or truncated zip container: not a readable Word or Excel file",
+    "bad/empty.docx": "empty file (0 bytes)",
+    "bad/encrypted.docx": "encrypted Office file: remove the password and try again",
+    "bad/encrypted.xlsx": "encrypted Office file: remove the password and try again",
+    "bad/encrypted.pdf": "encrypted PDF",
+    "bad/scanned.pdf": "scanned PDF: no text layer",
+    "bad/truncated.pdf": "corrupt or truncated PDF: Unexpected EOF",
+    "bad/cid.pdf": "PDF text is not extractable: its fonts have no Unicode mapping ((cid:…) codes)",
+}
+
+
+def test_a_batch_with_bad_files_keeps_every_good_row(tmp_path: Path) -> None:
+    """Each bad file: status failed and one sentence; each good file: all its rows, unchanged."""
+    import pandas as pd
+
+    from pipelines.cli import main
+
+    assert main(["extract", str(FIXTURES), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("source_path")
+    for path, error in BAD_FILES.items():
+        assert (docs.loc[path, "status"], docs.loc[path, "error"]) == ("failed", error)
+    assert docs.loc["bad/empty_sheet.xlsx", "status"] == "no_goal_tables"
+    indicators = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    per_doc = indicators.groupby("doc_id").size()
+    for _, doc in docs[docs.status == "ok"].iterrows():
+        assert per_doc[doc.doc_id] == doc.n_indicators == {4: 28, 1: 35}[doc.n_goal_tables]
