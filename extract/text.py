@@ -18,6 +18,16 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Full-width ASCII variants (！ to ～) map onto ASCII by a fixed offset; the ideographic space
 # is the only other width variant in these files.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _has_space(text: str) -> bool:
+    """True if ``text`` holds any character ``\\s`` matches.
+
+    Every whitespace character but the ASCII space is unprintable, so two C-level scans answer
+    this; the cleaners run on every cell of every table and most cells hold no space at all.
+    """
+    return " " in text or not text.isprintable()
 
 
 def clean(text: str | None) -> str:
@@ -26,8 +36,8 @@ def clean(text: str | None) -> str:
     ``其中：财政    资金`` → ``其中：财政资金``, ``执行率达 100%`` → ``执行率达100%``; ``1600 200``
     keeps its space. This makes the same cell read identically from text, Word and PDF.
     """
-    if not text:
-        return ""
+    if not text or not _has_space(text):
+        return text or ""
     return _CJK_SPACE.sub("", _WS.sub(" ", text.replace("\u3000", " ")).strip())
 
 
@@ -37,15 +47,19 @@ def clean_or_none(text: str | None) -> str | None:
 
 
 def halfwidth(text: str) -> str:
-    """Fold full-width ASCII (``９５％``, ``＞``, ``（``) to half-width; CJK is untouched."""
-    return text.translate(_FULLWIDTH)
+    """Fold full-width ASCII (``９５％``, ``＞``, ``（``) to half-width; CJK is untouched.
+
+    ``str.translate`` with a dict looks up every character, so it runs only when one matches.
+    """
+    return text.translate(_FULLWIDTH) if _WIDE.search(text) else text
 
 
 def compact(text: str | None) -> str:
     """A matching key: half-width, no whitespace at all. ``其中：财政    资金`` → ``其中:财政资金``."""
     if not text:
         return ""
-    return _WS.sub("", halfwidth(text))
+    text = halfwidth(text)
+    return _WS.sub("", text) if _has_space(text) else text
 
 
 def strip_markers(text: str) -> str:

@@ -80,6 +80,8 @@ class Taxonomy:
     _exact: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _stripped: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _cache: dict[tuple[str, int], Match] = field(default_factory=dict, repr=False)
+    _levels: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    _kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
@@ -121,7 +123,11 @@ class Taxonomy:
         """What a 三级 indicator measures (``satisfaction_rate``, ``headcount``, …), or None."""
         if not name:
             return None
-        text = compact(name)
+        if name not in self._kinds:
+            self._kinds[name] = self._kind(compact(name))
+        return self._kinds[name]
+
+    def _kind(self, text: str) -> str | None:
         words = jieba.lcut(text)
         for kind in self.kinds:
             if any(_word_match(k, text, words) for k in kind.keywords):
@@ -134,7 +140,9 @@ class Taxonomy:
         Strict tiers only: the parser asks this of every cell it realigns, and an indicator name
         such as 基层工会满意度 must not pass for a label because it contains one.
         """
-        return frozenset(level for level in (1, 2) if self._strict(text, level).code)
+        if text not in self._levels:
+            self._levels[text] = frozenset(level for level in (1, 2) if self._strict(text, level).code)
+        return self._levels[text]
 
     def is_unit(self, text: str) -> bool:
         """Part of the parser's ``Vocabulary``."""

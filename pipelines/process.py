@@ -61,7 +61,8 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
     try:
         with _timed(timings, "load"):
             data = _load(path, settings)
-        doc_id = hashlib.sha256(data).hexdigest()[:16]
+        digest = hashlib.sha256(data).hexdigest()
+        doc_id = digest[:16]
         with _timed(timings, "read"):
             file_format = sniff(data)
             document = reader_for(file_format)(data)
@@ -82,7 +83,7 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
         why = "the document holds no text or tables" if not document.blocks else \
             "no goal table (绩效目标表) was recognised in the document"
         normalized.findings.append(Finding.of("no_goal_tables", why))
-    return _result(data, doc_id, source_path, file_format, document.encoding, normalized, timings)
+    return _result(data, digest, source_path, file_format, document.encoding, normalized, timings)
 
 
 def _load(path: Path, settings: Settings) -> bytes:
@@ -106,16 +107,17 @@ def _status(normalized: NormalizedDocument) -> str:
 
 
 def _result(
-    data: bytes, doc_id: str, source_path: str, file_format: str, encoding: str | None,
+    data: bytes, digest: str, source_path: str, file_format: str, encoding: str | None,
     normalized: NormalizedDocument, timings: dict[str, float],
 ) -> FileResult:
+    doc_id = digest[:16]
     extracted = {i.indicator_id for i in normalized.indicators}
     findings = [_finding_record(doc_id, f, extracted) for f in normalized.findings]
     document = DocumentRecord(
         doc_id=doc_id, source_path=source_path, file_format=file_format, status=_status(normalized), error=None,
         n_goal_tables=len(normalized.tables), n_indicators=len(normalized.indicators),
         n_unit_goals=len(normalized.unit_goals), n_findings=len(findings), encoding=encoding,
-        size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), duplicate_paths=[],
+        size_bytes=len(data), sha256=digest, duplicate_paths=[],
     )
     return FileResult(document, normalized.tables, normalized.indicators, normalized.unit_goals, findings, timings)
 

@@ -62,9 +62,11 @@ def place(
     stray = [c for c in filled if c.col not in columns]
     if not filled or any(c.continued or c.span > 1 for c in filled):
         return as_printed, stray, False  # merges are explicit: the layout is the file's own
+    fits = [fit(c.text, columns[c.col], vocab, value_types) for c in as_printed.values()]
+    if not stray and min(fits, default=0.0) >= 0:
+        return as_printed, stray, False  # every cell is plausible where it is printed: no search
     cols = sorted(columns)
-    score_of = {c.col: fit(c.text, columns.get(c.col), vocab, value_types) + STAY_BONUS for c in as_printed.values()}
-    printed = sum(score_of.values()) + SKIP_PENALTY * len(stray)
+    printed = sum(fits) + STAY_BONUS * len(fits) + SKIP_PENALTY * len(stray)
     best, assignment = _best_assignment(filled, cols, columns, vocab, value_types)
     if best < printed + REALIGN_MARGIN:
         return as_printed, stray, False

@@ -45,7 +45,7 @@ class GridReader:
     _context: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(FILLED_DOWN))
 
     def add(self, row: Row) -> None:
-        if not any(c.text for c in row) or header_columns(row, self.lex) == self.columns:
+        if not any(c.text for c in row) or self._repeats_header(row):
             return  # blank, or the header repeated after a page break
         placed, unplaced, realigned = place(row, self.columns, self.vocab, self.lex.value_types)
         values = {self.columns[col]: cell.text for col, cell in placed.items()}
@@ -68,6 +68,17 @@ class GridReader:
             self._note("missing_indicator_name", "row has a target but no indicator name", index, raw)
         pos = next((c.pos for c in row if c.text), None)
         self.rows.append(RawRow(row_index=index, raw=raw, pos=pos, **values))
+
+    def _repeats_header(self, row: Row) -> bool:
+        """``header_columns(row) == self.columns``, rejecting ordinary rows on one cell first.
+
+        A repeated header has the first header column's role at that column; testing that one
+        cell spares a lexicon lookup per cell on every data row.
+        """
+        col, role = next(iter(self.columns.items()))
+        if not any(c.col == col and self.lex.grid_role(c.text) == role for c in row):
+            return False
+        return header_columns(row, self.lex) == self.columns
 
     def _fill_down(self, values: dict[str, str]) -> list[str]:
         """Complete the row's group labels from the context and update the context."""

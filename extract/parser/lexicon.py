@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -28,9 +28,9 @@ class Lexicon:
     non_indicator: tuple[str, ...]
     value_types: frozenset[str]
 
-    @property
+    @cached_property
     def all_labels(self) -> frozenset[str]:
-        """Every header-block label in compact form."""
+        """Every header-block label in compact form (built once: it is asked per header row)."""
         return frozenset(self.form) | frozenset(self.budget_groups) | self.subtotals | self.spending_plan
 
     def grid_role(self, text: str) -> str | None:
@@ -48,8 +48,7 @@ class Lexicon:
         return any(m in compact(title) for m in self.overall_markers)
 
     def is_non_indicator(self, text: str) -> bool:
-        key = compact(text)
-        return any(key.startswith(m) for m in self.non_indicator)
+        return compact(text).startswith(self.non_indicator)  # a tuple: any of the markers
 
 
 def money_unit_in(text: str) -> str | None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Protocol
 
 from extract.model import SourcePos, Table
 from extract.text import clean
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowCell:
+    """A cell as one row sees it. Not frozen (never mutated, though): a frozen dataclass sets
+    each field through ``object.__setattr__``, which made building these, one per cell per
+    row, take three times as long."""
+
     col: int
     span: int
     text: str
@@ -37,11 +42,24 @@ class Vocabulary(Protocol):
         ...
 
 
+_BY_COL = attrgetter("col")
+
+
 def table_rows(table: Table) -> list[Row]:
-    return [
-        [RowCell(s.cell.col, s.cell.col_span, clean(s.text), s.continued, s.cell.pos) for s in row]
-        for row in table.rows()
-    ]
+    """``table.rows()`` as parser cells, built straight from the table's cells.
+
+    Same layout as ``Table.rows`` (a merged cell once per row it covers, rows sorted by
+    column), without the intermediate ``Slot`` objects, and each cell cleaned once rather
+    than once per row it covers.
+    """
+    rows: list[Row] = [[] for _ in range(table.n_rows)]
+    for cell in table.cells:
+        text = clean(cell.text)
+        for r in range(cell.row, cell.row + cell.row_span):
+            rows[r].append(RowCell(cell.col, cell.col_span, text, r != cell.row, cell.pos))
+    for row in rows:
+        row.sort(key=_BY_COL)
+    return rows
 
 
 def texts(row: Row) -> list[str]:

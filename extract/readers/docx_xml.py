@@ -22,30 +22,40 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-P, TBL, TR, TC, T = w("p"), w("tbl"), w("tr"), w("tc"), w("t")
+# Qualified names are built once here: the walk compares tags tens of thousands of times per
+# document, and formatting them per call was a measurable share of the read.
+P, TBL, TR, TC, R, T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
+TAB, FLD_CHAR, FLD_CHAR_TYPE, TYPE, VAL = w("tab"), w("fldChar"), w("fldCharType"), w("type"), w("val")
+TR_PR, TC_PR, DEL = w("trPr"), w("tcPr"), w("del")
+GRID_BEFORE, GRID_SPAN, V_MERGE, H_MERGE = w("gridBefore"), w("gridSpan"), w("vMerge"), w("hMerge")
 # Wrappers whose children belong to the level they sit at (content controls, custom XML).
-_CONTAINERS = {w("sdt"), w("sdtContent"), w("customXml"), w("smartTag"), w("ins"), w("moveTo")}
+_CONTAINERS = frozenset({w("sdt"), w("sdtContent"), w("customXml"), w("smartTag"), w("ins"), w("moveTo")})
 # Subtrees that print nothing in the accepted document: properties, deletions, field
 # instructions, ruby guides, and the second copy of alternate content.
-_SKIP = {
-    w("pPr"), w("rPr"), w("sdtPr"), w("tcPr"), w("trPr"), w("tblPr"), w("del"), w("moveFrom"),
+_SKIP = frozenset({
+    w("pPr"), w("rPr"), w("sdtPr"), TC_PR, TR_PR, w("tblPr"), DEL, w("moveFrom"),
     w("delText"), w("instrText"), w("delInstrText"), w("rt"), f"{{{MC}}}Fallback",
-}
-_BREAKS = {w("br"), w("cr")}
+})
+_BREAKS = frozenset({w("br"), w("cr")})
+_LINE_BREAKS = (None, "textWrapping")  # other w:br types (page, column) print nothing
 _TXBX = w("txbxContent")
 
 
-def block_elements(parent: etree._Element) -> Iterator[etree._Element]:
+def block_elements(parent: etree._Element) -> list[etree._Element]:
     """The w:p and w:tbl children of ``parent`` in order, looking through content controls."""
-    yield from _children(parent, (P, TBL))
+    return _children(parent, (P, TBL))
 
 
-def _children(parent: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
+def _children(parent: etree._Element, wanted: tuple[str, ...]) -> list[etree._Element]:
+    """A list rather than a generator: it runs per cell and row, and resuming generators cost more."""
+    found = []
     for child in parent:
-        if child.tag in wanted:
-            yield child
-        elif child.tag in _CONTAINERS:
-            yield from _children(child, wanted)
+        tag = child.tag
+        if tag in wanted:
+            found.append(child)
+        elif tag in _CONTAINERS:
+            found.extend(_children(child, wanted))
+    return found
 
 
 # --------------------------------------------------------------------------- text
@@ -53,28 +63,37 @@ def _children(parent: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree
 
 def paragraph_text(p: etree._Element) -> str:
     """The paragraph as printed: accepted insertions in, deletions and field codes out."""
-    return "".join(_texts(p, [])).strip()
+    parts: list[str] = []
+    _collect_texts(p, [], parts)
+    return "".join(parts).strip()
 
 
-def _texts(element: etree._Element, fields: list[bool]) -> Iterator[str]:
-    """Walk runs in order; ``fields`` holds one flag per open complex field (True = result)."""
+def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]) -> None:
+    """Walk runs in order into ``parts``; ``fields`` holds one flag per open complex field
+    (True = showing its result).
+
+    This runs on every element of every paragraph, so it appends to one list instead of
+    nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones.
+    """
     for child in element:
         tag = child.tag
-        if tag in _SKIP or not isinstance(tag, str):
-            continue
         if tag == T:
             if all(fields):
-                yield child.text or ""
-        elif tag == w("tab") and all(fields):
-            yield "\t"
+                parts.append(child.text or "")
+        elif tag == R:
+            _collect_texts(child, fields, parts)
+        elif tag in _SKIP or not isinstance(tag, str):
+            continue
+        elif tag == TAB and all(fields):
+            parts.append("\t")
         elif tag in _BREAKS and all(fields):
-            yield "\n" if child.get(w("type")) in (None, "textWrapping") else ""
-        elif tag == w("fldChar"):
-            _field_char(child.get(w("fldCharType")), fields)
+            parts.append("\n" if child.get(TYPE) in _LINE_BREAKS else "")
+        elif tag == FLD_CHAR:
+            _field_char(child.get(FLD_CHAR_TYPE), fields)
         elif tag == _TXBX:
-            yield "\n" + "\n".join(paragraph_text(p) for p in _descendant_paragraphs(child)) + "\n"
+            parts.append("\n" + "\n".join(paragraph_text(p) for p in _descendant_paragraphs(child)) + "\n")
         else:
-            yield from _texts(child, fields)
+            _collect_texts(child, fields, parts)
 
 
 def _field_char(kind: str | None, fields: list[bool]) -> None:
@@ -122,27 +141,30 @@ class TableReader:
     _by_col: dict[int, _Span] = field(default_factory=dict)
 
     def read(self, tbl: etree._Element, block: int) -> Table:
-        rows = [tr for tr in _children(tbl, (TR,)) if not _is_deleted(tr)]
-        for r, tr in enumerate(rows):
-            self._row(tr, r)
+        r = 0
+        for tr in _children(tbl, (TR,)):
+            row_props = _props(_first_child(tr, TR_PR))
+            if DEL not in row_props:  # a row deleted with change tracking on is gone once accepted
+                self._row(tr, row_props, r)
+                r += 1
         pos = SourcePos(block=block)
         cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, pos) for s in self.spans]
         return Table(cells=cells, pos=pos)
 
-    def _row(self, tr: etree._Element, r: int) -> None:
-        col = _int_prop(tr.find(w("trPr")), "gridBefore", 0)
+    def _row(self, tr: etree._Element, row_props: dict[str, etree._Element], r: int) -> None:
+        col = _int_val(row_props.get(GRID_BEFORE), 0)
         for tc in _children(tr, (TC,)):
-            props = tc.find(w("tcPr"))
-            span = max(_int_prop(props, "gridSpan", 1), 1)
+            props = _props(_first_child(tc, TC_PR))
+            span = max(_int_val(props.get(GRID_SPAN), 1), 1)
             self._cell(tc, props, r, col, span)
             col += span
 
-    def _cell(self, tc: etree._Element, props: etree._Element | None, r: int, col: int, span: int) -> None:
+    def _cell(self, tc: etree._Element, props: dict[str, etree._Element], r: int, col: int, span: int) -> None:
         above = self._by_col.get(col)
-        if _continues_vertically(props) and above is not None and above.ends_above(r):
+        if _continues(props.get(V_MERGE)) and above is not None and above.ends_above(r):
             above.row_span += 1  # Word shows only the first cell's text for a merge
             return
-        if _continues_horizontally(props) and self.spans and self.spans[-1].row == r:
+        if _continues(props.get(H_MERGE)) and self.spans and self.spans[-1].row == r:
             self.spans[-1].col_span += span  # legacy w:hMerge from old converters
             return
         cell = _Span(self._cell_text(tc), r, col, span)
@@ -159,28 +181,34 @@ class TableReader:
         return "\n".join(parts).strip()
 
 
-def _int_prop(props: etree._Element | None, name: str, default: int) -> int:
-    element = props.find(w(name)) if props is not None else None
+def _first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    """``element.find(tag)`` without lxml's ElementPath machinery, which cost ~3 µs a call
+    (several calls per table cell); property elements come first, so this stops early."""
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _props(props: etree._Element | None) -> dict[str, etree._Element]:
+    """The first child of each tag in a w:tcPr/w:trPr, read in one pass instead of one find each."""
+    found: dict[str, etree._Element] = {}
+    if props is not None:
+        for child in props:
+            found.setdefault(child.tag, child)
+    return found
+
+
+def _int_val(element: etree._Element | None, default: int) -> int:
     try:
-        return int(element.get(w("val"))) if element is not None else default
+        return int(element.get(VAL)) if element is not None else default
     except (TypeError, ValueError):
         return default
 
 
-def _continues_vertically(props: etree._Element | None) -> bool:
-    vmerge = props.find(w("vMerge")) if props is not None else None
-    return vmerge is not None and vmerge.get(w("val"), "continue") == "continue"
-
-
-def _continues_horizontally(props: etree._Element | None) -> bool:
-    hmerge = props.find(w("hMerge")) if props is not None else None
-    return hmerge is not None and hmerge.get(w("val"), "continue") == "continue"
-
-
-def _is_deleted(tr: etree._Element) -> bool:
-    """A row deleted with change tracking on is gone once the changes are accepted."""
-    props = tr.find(w("trPr"))
-    return props is not None and props.find(w("del")) is not None
+def _continues(merge: etree._Element | None) -> bool:
+    """A w:vMerge/w:hMerge without ``val`` or with ``continue`` continues the cell before it."""
+    return merge is not None and merge.get(VAL, "continue") == "continue"
 
 
 # --------------------------------------------------------------------------- body
