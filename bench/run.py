@@ -10,10 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from bench import word_pdf
+from pipelines.batch import run
+from pipelines.settings import Settings
 
 GOALS = {"docx": 3.0, "pdf": 1.3}  # ours may be at most this many times slower than the library
 
@@ -30,6 +35,7 @@ def main() -> None:
         pdfs = word_pdf.make_pdf_corpus(docx[: args.pdfs], Path(tmp) / "pdf")
         rows.append(("pdf", "pdfplumber extract_tables, every page", word_pdf.bench_pdf(pdfs)))
         rows += _sheet_rows(Path(tmp), args.docs)
+        batch = _batch_rows(Path(tmp))
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
     print("| format | files | ours docs/s | library docs/s | library | ours/library time | goal | ours peak MiB | library peak MiB |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -37,6 +43,27 @@ def main() -> None:
         goal = f"≤ {GOALS[fmt]:g}×" if fmt in GOALS else "-"
         print(f"| {fmt} | {r['files']:.0f} | {r['ours_docs_per_s']} | {r['library_docs_per_s']} | {library} | "
               f"{r['ratio']}× | {goal} | {r['ours_peak_mib']} | {r['library_peak_mib']} |")
+    print("\nWhole batch (`goaltables extract`, Parquet written), all files above:\n")
+    print("| jobs | files | docs/s | peak RSS MiB (largest process) |")
+    print("|---|---|---|---|")
+    print("\n".join(batch))
+
+
+def _batch_rows(tmp: Path) -> list[str]:
+    """The whole pipeline as `goaltables extract` runs it (Parquet written) over every corpus file."""
+    corpus = tmp / "all"
+    for fmt in ("docx", "pdf", "xlsx", "html"):
+        if (tmp / fmt).is_dir():
+            shutil.copytree(tmp / fmt, corpus / fmt)
+    files = sum(1 for p in corpus.rglob("*") if p.is_file())
+    lines = []
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        run([corpus], tmp / f"out{jobs}", Settings(jobs=jobs))
+        seconds = time.perf_counter() - start
+        rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        lines.append(f"| {jobs} | {files} | {files / seconds:.1f} | {rss / 1024:.0f} |")
+    return lines
 
 
 def _sheet_rows(tmp: Path, n: int) -> list[tuple[str, str, dict[str, float]]]:
