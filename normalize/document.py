@@ -16,7 +16,7 @@ from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import parse_target, value_type_of
-from normalize.taxonomy import NO_MATCH, Match, Taxonomy
+from normalize.taxonomy import Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
 

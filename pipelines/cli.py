@@ -19,14 +19,19 @@ from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 DESCRIPTION = """\
-Extract Chinese budget performance goal tables (预算绩效目标表) from text, Word, PDF and
-spreadsheet files into typed Parquet tables.
+Extract Chinese budget performance goal tables (预算绩效目标表) from text, Word, PDF,
+spreadsheet and web-page files into typed Parquet tables.
 """
 
 EXTRACT_EPILOG = f"""\
+input formats (recognised from the content, not the file name):
+  .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .doc (needs LibreOffice), .pdf (with a text
+  layer; scans fail), .xlsx/.xlsm, .xls, .html/.htm
+
 output:
   DIR receives one Parquet file per table and a manifest:
-    {", ".join(f"{name}.parquet" for name in SCHEMAS)}, manifest.json
+    {", ".join(f"{name}.parquet" for name in list(SCHEMAS)[:3])},
+    {", ".join(f"{name}.parquet" for name in list(SCHEMAS)[3:])}, manifest.json
   Every input file gets a row in documents.parquet, also the ones that failed, with a
   one-sentence error. Problems, repairs and doubts are rows of findings.parquet.
   The folder is replaced atomically at the end: an interrupted run leaves the previous
