@@ -29,9 +29,13 @@ class RawRow:
     unit: str | None = None
     weight: str | None = None
     previous: str | None = None
+    # cells under header columns the lexicon does not know (实施期指标值, 备注2, …): (header, value)
+    extra: list[tuple[str, str]] = field(default_factory=list)
 
 
-ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RawRow) if f.name not in {"row_index", "raw", "pos"})
+ROW_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(RawRow) if f.name not in {"row_index", "raw", "pos", "extra"}
+)
 
 
 @dataclass(slots=True)

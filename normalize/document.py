@@ -14,7 +14,7 @@ from extract.text import clean_or_none, compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
-from normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
+from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import parse_target, value_type_of
 from normalize.taxonomy import Match, Taxonomy
 
@@ -177,6 +177,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         basis=row.basis,
         unit_raw=row.unit,
         previous_raw=row.previous,
+        extra_cells=[ExtraCell(header, value) for header, value in row.extra],
         source_position=row.pos.describe() or None if row.pos else None,
     )
 

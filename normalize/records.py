@@ -22,6 +22,12 @@ class PlanPoint:
     percent: float | None = col("Cumulative share of the budget to be spent by then, in percent.")
 
 
+@dataclass(frozen=True, slots=True)
+class ExtraCell:
+    header: str = col("The column header as printed, e.g. 实施期指标值.")
+    value: str = col("The cell as printed.")
+
+
 @dataclass(slots=True)
 class GoalTableRecord:
     table_id: str = col("Stable id: doc_id + table_index.")
@@ -89,6 +95,7 @@ class IndicatorRecord:
     basis: str | None = col("指标值确定依据 / 绩效标准 / 备注 where present.")
     unit_raw: str | None = col("度量单位/计量单位 column as printed.")
     previous_raw: str | None = col("上年指标值 / 上年实际完成值 as printed, where present.")
+    extra_cells: list[ExtraCell] = col("Cells under columns goaltables does not recognise, with their headers, so nothing printed is lost.")
     source_position: str | None = col("Where the row is in the file, e.g. `line 118`.")
 
 

@@ -52,7 +52,7 @@ def _row(i: int, level1: str, level3: str, target: str, **kw: object) -> Indicat
         indicator_kind="satisfaction_rate" if "满意" in level3 else "headcount", description=None,
         target_raw=target, target_op=">=", target_value=1.0, target_value_max=None, target_unit=None,
         target_text=None, target_placeholder=False, target_multiple=False, value_type="quantitative",
-        weight=None, basis=None, unit_raw=None, previous_raw=None, source_position=None,
+        weight=None, basis=None, unit_raw=None, previous_raw=None, extra_cells=[], source_position=None,
     )
     values.update(kw)
     return IndicatorRecord(**values)
