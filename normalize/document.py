@@ -173,13 +173,24 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         target_placeholder=target.placeholder,
         target_multiple=target.multiple,
         value_type=VALUE_TYPES.get(compact(row.value_type)) or (value_type_of(target) if row.target else None),
-        weight=parse_number(row.weight),
+        weight=_weight(row, raw, findings),
         basis=row.basis,
         unit_raw=row.unit,
         previous_raw=row.previous,
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
         source_position=row.pos.describe() or None if row.pos else None,
     )
+
+
+def _weight(row: RawRow, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+    """权重 as a number: ``10``, ``10分`` and ``10%`` all mean 10 points of 100."""
+    if not row.weight:
+        return None
+    weight = parse_number(compact(row.weight).removesuffix("分").removesuffix("%"))
+    if weight is None:
+        findings.append(Finding.of("unparsed_weight", f"weight {row.weight!r} of {row.level3!r} is not a number",
+                                   table_index=raw.index, row_index=row.row_index, raw=row.weight))
+    return weight
 
 
 def _levels(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, findings: list[Finding]) -> tuple[Match, Match]:
@@ -193,7 +204,20 @@ def _levels(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, findings: list[F
         level1 = Match(parent, "inferred", 1.0)
         findings.append(Finding.of("level1_inferred", f"no 一级指标 printed; inferred {parent} from {row.level2!r}",
                                    table_index=raw.index, row_index=row.row_index))
+    elif level1.code and level2.code and not taxonomy.belongs(level2.code, level1.code):
+        level1 = _regroup(row, raw, taxonomy, level1, level2, findings)
     return level1, level2
+
+
+def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, level2: Match,
+             findings: list[Finding]) -> Match:
+    """A 二级 label that cannot sit under its 一级 (usually a label filled down too far): the
+    二级 is the more specific of the two, so level 1 follows it when it names one parent."""
+    parent = taxonomy.parent_of(level2.code, raw.kind)
+    where = f"二级 {row.level2!r} does not belong under 一级 {row.level1!r}"
+    findings.append(Finding.of("level_mismatch", f"{where}; level 1 set to {parent}" if parent else where,
+                               table_index=raw.index, row_index=row.row_index))
+    return Match(parent, "inferred", 1.0) if parent else level1
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:

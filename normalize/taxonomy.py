@@ -160,6 +160,11 @@ class Taxonomy:
         }
         return candidates.pop() if len(candidates) == 1 else None
 
+    def belongs(self, level2_code: str, level1_code: str) -> bool:
+        """Whether a level-2 code may sit under a level-1 code (True when parents are unknown)."""
+        parents = {p for t in self.terms if t.level == 2 and t.code == level2_code for p in t.parents}
+        return not parents or level1_code in parents
+
     def codes(self, level: int) -> list[str]:
         return [t.code for t in self.terms if t.level == level]
 

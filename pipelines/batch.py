@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import __version__
-from pipelines.output import OutputWriter
+from pipelines.output import OutputWriter, check_inputs_outside
 from pipelines.process import FileResult, failed_result, process_file
 from pipelines.records import DocumentRecord, FindingRecord
 from pipelines.settings import Settings
@@ -41,9 +41,11 @@ class RunSummary:
     seconds: float = 0.0
 
 
-def discover(paths: Iterable[Path]) -> list[Item]:
-    """Input files with their paths relative to the root given (folders are searched recursively)."""
+def discover(paths: Iterable[Path], skip: Path | None = None) -> list[Item]:
+    """Input files with their paths relative to the root given (folders are searched
+    recursively; hidden files and the folder ``skip``, our own output, are left out)."""
     roots = list(paths)
+    skipped = skip.resolve() if skip is not None else None
     items: list[Item] = []
     for root in roots:
         if root.is_file():
@@ -52,7 +54,8 @@ def discover(paths: Iterable[Path]) -> list[Item]:
             prefix = f"{root.name}/" if len(roots) > 1 else ""
             for path in sorted(root.rglob("*")):
                 rel = path.relative_to(root)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                if path.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                        and not (skipped and path.resolve().is_relative_to(skipped)):
                     items.append((path, prefix + rel.as_posix()))
         else:
             raise FileNotFoundError(f"input {root} does not exist")
@@ -61,7 +64,8 @@ def discover(paths: Iterable[Path]) -> list[Item]:
 
 def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     started, clock = datetime.now(timezone.utc), time.perf_counter()
-    items = discover(paths)
+    check_inputs_outside(paths, out_dir)
+    items = discover(paths, skip=out_dir)
     summary = RunSummary(out_dir=out_dir, files=len(items))
     writer = OutputWriter(out_dir)
     try:

@@ -49,9 +49,10 @@ class OutputWriter:
 
     def __init__(self, out_dir: Path) -> None:
         check_output_dir(out_dir)
-        self.out_dir = out_dir.absolute()
+        self.out_dir = out_dir.resolve()  # a symlinked DIR: replace its target, not the link
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.out_dir.parent))
+        self.staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is for colleagues too
         self.counts = dict.fromkeys(SCHEMAS, 0)
         self._buffers: dict[str, list[Any]] = {name: [] for name in SCHEMAS}
         self._writers = {
@@ -87,12 +88,30 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _carry_over_foreign_files(self) -> None:
-        """Keep files a person put in DIR (a README, .gitkeep) across the swap."""
+        """Keep what a person put in DIR (a README, .gitkeep, a notes folder) across the swap."""
         if not self.out_dir.is_dir():
             return
         for entry in self.out_dir.iterdir():
-            if entry.name not in OUTPUT_FILES and entry.is_file():
-                shutil.copy2(entry, self.staging / entry.name)
+            if entry.name in OUTPUT_FILES:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, self.staging / entry.name, symlinks=True)
+            else:
+                shutil.copy2(entry, self.staging / entry.name, follow_symlinks=False)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_inputs_outside(paths: list[Path], out_dir: Path) -> None:
+    """An input inside DIR would be deleted by the swap; refuse before reading anything."""
+    out = out_dir.resolve()
+    for path in paths:
+        if path.resolve().is_relative_to(out):
+            raise UnsafeOutputError(f"input {path} is inside the output folder {out_dir}, which every run replaces")
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

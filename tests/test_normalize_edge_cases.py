@@ -1,0 +1,49 @@
+"""Normalization edge cases found in review: weights with units, labels filled down too far."""
+
+from __future__ import annotations
+
+from extract.model import Cell, Document, Paragraph, Table
+from extract.parser import parse
+from normalize.document import normalize_document
+from normalize.taxonomy import default_taxonomy
+
+TAXONOMY = default_taxonomy()
+
+
+def _normalize(rows: list[list[str]]):  # noqa: ANN202 - test helper
+    table = Table([Cell(text, r, c) for r, row in enumerate(rows) for c, text in enumerate(row)])
+    parsed = parse(Document([Paragraph("培训项目绩效目标表"), table], "txt"), TAXONOMY)
+    return normalize_document(parsed, "d", TAXONOMY)
+
+
+def test_weights_printed_with_points_or_percent_are_read() -> None:
+    out = _normalize([
+        ["一级指标", "权重", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "50分", "数量指标", "培训人数", "≥100人"],
+        ["效益指标", "30%", "社会效益指标", "就业人数", "≥50人"],
+        ["满意度指标", "约二十", "服务对象满意度指标", "学员满意度", "≥90%"],
+    ])
+    assert [i.weight for i in out.indicators] == [50.0, 30.0, None]
+    [finding] = [f for f in out.findings if f.code == "unparsed_weight"]
+    assert (finding.row_index, finding.raw) == (2, "约二十")
+
+
+def test_a_level2_label_filled_under_the_wrong_level1_follows_its_own_parent() -> None:
+    out = _normalize([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["效益指标", "社会效益指标", "就业人数", "≥50人"],
+        ["", "服务对象满意度指标", "受助职工满意率", "≥90%"],
+    ])
+    first, second = out.indicators
+    assert (first.level1, second.level1_raw, second.level1, second.level1_match) == (
+        "effect", "效益指标", "satisfaction", "inferred")
+    [finding] = [f for f in out.findings if f.code == "level_mismatch"]
+    assert finding.row_index == 1 and "level 1 set to satisfaction" in finding.message
+
+
+def test_a_valid_2015_cost_group_under_output_is_no_mismatch() -> None:
+    out = _normalize([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "成本指标", "人均成本", "≤500元"],
+    ])
+    assert out.indicators[0].level1 == "output" and not [f for f in out.findings if f.code == "level_mismatch"]
