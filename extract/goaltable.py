@@ -48,7 +48,8 @@ class FormFields:
     project_name: list[str] = field(default_factory=list)
     budget_total: list[str] = field(default_factory=list)
     budget_income_total: list[str] = field(default_factory=list)
-    budget_fiscal: list[str] = field(default_factory=list)
+    budget_fiscal: list[str] = field(default_factory=list)  # 其中：财政资金 / 财政拨款
+    budget_fiscal_parts: list[str] = field(default_factory=list)  # 本级财政安排, 上级财政补助: summed
     budget_other: list[str] = field(default_factory=list)
     budget_basic: list[str] = field(default_factory=list)
     budget_personnel: list[str] = field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.findings import Finding
-from extract.goaltable import ParsedDocument, RawGoalTable, RawRow
+from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.text import clean_or_none, compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
@@ -19,6 +19,7 @@ from normalize.targets import parse_target, value_type_of
 from normalize.taxonomy import Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
+BUDGET_FIELDS = tuple(name for name in FORM_FIELDS if name.startswith("budget_"))
 
 
 @dataclass
@@ -56,9 +57,21 @@ def _first(values: list[str]) -> str | None:
 
 
 def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> float | None:
-    """The first amount of a field; several amounts (本级 + 上级) are summed by the caller."""
+    """The amount of a field printed once or repeated alike; different amounts are a finding."""
     amounts = _amounts(values, unit, label, raw, findings)
+    if len(set(amounts)) > 1:
+        shown = " and ".join(f"{a:g}" for a in amounts)
+        findings.append(Finding.of("conflicting_values", f"{label} is printed with different amounts ({shown} 万元); "
+                                   f"the first is used", table_index=raw.index, raw=" | ".join(values)))
     return amounts[0] if amounts else None
+
+
+def _fiscal(form: FormFields, unit: str | None, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+    """其中：财政资金 when printed; else the sum of its parts (本级财政安排 + 上级财政补助)."""
+    if form.budget_fiscal:
+        return _money(form.budget_fiscal, unit, "财政资金", raw, findings)
+    parts = _amounts(form.budget_fiscal_parts, unit, "财政资金", raw, findings)
+    return round(sum(parts), 6) if parts else None
 
 
 def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[float]:
@@ -75,7 +88,7 @@ def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable,
 
 def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTableRecord:
     form, unit = raw.form, raw.money_unit
-    if unit is None and (form.budget_total or form.budget_fiscal):
+    if unit is None and any(getattr(form, name) for name in BUDGET_FIELDS):
         findings.append(Finding.of("money_unit_assumed", "the table states no money unit; 万元 assumed",
                                    table_index=raw.index))
     title, allocation = codes.split_title(raw.title)
@@ -84,7 +97,6 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     project_code = _first(form.project_code)
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
-    fiscal = _amounts(form.budget_fiscal, unit, "财政资金", raw, findings)
     is_project = raw.kind == "project"
     return GoalTableRecord(
         table_id=table_id(doc_id, raw.index),
@@ -98,7 +110,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         project_code=project_code if is_project else None,
         project_name=_first(form.project_name) if is_project else None,
         budget_total=_money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings),
-        budget_fiscal=round(sum(fiscal), 6) if fiscal else None,
+        budget_fiscal=_fiscal(form, unit, raw, findings),
         budget_other=_money(form.budget_other, unit, "其他资金", raw, findings),
         budget_basic=_money(form.budget_basic, unit, "基本支出", raw, findings),
         budget_personnel=_money(form.budget_personnel, unit, "人员经费", raw, findings),

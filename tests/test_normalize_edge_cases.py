@@ -47,3 +47,20 @@ def test_a_valid_2015_cost_group_under_output_is_no_mismatch() -> None:
         ["产出指标", "成本指标", "人均成本", "≤500元"],
     ])
     assert out.indicators[0].level1 == "output" and not [f for f in out.findings if f.code == "level_mismatch"]
+
+
+def _budget(rows: list[list[str]]):  # noqa: ANN202 - test helper
+    return _normalize([*rows, ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "人数", "10人"]])
+
+
+def test_conflicting_budget_amounts_are_reported_and_the_first_kept() -> None:
+    out = _budget([["单位：万元"], ["预算数", "50"], ["预算数", "60"]])
+    assert out.tables[0].budget_total == 50.0
+    [finding] = [f for f in out.findings if f.code == "conflicting_values"]
+    assert "50 and 60" in finding.message
+
+
+def test_a_repeated_fiscal_label_is_not_summed() -> None:
+    out = _budget([["单位：万元"], ["预算数", "50", "其中：财政资金", "50"], ["财政资金", "50"]])
+    assert out.tables[0].budget_fiscal == 50.0
+    assert not [f for f in out.findings if f.code in ("conflicting_values", "budget_mismatch")]
