@@ -32,6 +32,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "no_goal_tables": FindingKind("warning", "parse", "The document was read but holds no recognisable goal table."),
     "grid_without_header": FindingKind("error", "parse", "A goal table has no recognisable indicator header row, so no indicator was read."),
     "unplaced_row": FindingKind("error", "parse", "A row of the indicator grid could not be placed in any column; its raw cells are kept."),
+    "unrecognised_column": FindingKind("info", "parse", "A grid column's header is not in the lexicon; its cells are kept in indicators.extra_cells."),
     "row_realigned": FindingKind("warning", "parse", "A row whose cells had shifted (collapsed merged cells) was realigned by its content."),
     "label_filled_down": FindingKind("info", "parse", "An empty 一级/二级 (or weight) cell took the label from the row above, as merged cells do."),
     "label_rejoined": FindingKind("info", "parse", "A header-block label cut in two by a page break was rejoined."),
@@ -39,6 +40,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "missing_indicator_name": FindingKind("warning", "parse", "An indicator row has a target but no indicator name."),
     "skipped_block": FindingKind("info", "parse", "A grid that is not an indicator grid (审核意见, 资金来源, …) was passed over; its rows are in `raw`."),
     "unparsed_form_value": FindingKind("warning", "parse", "A header-block value (budget, percentage) could not be read as a number."),
+    "money_unit_conflict": FindingKind("warning", "parse", "A table declares two different money units (单位：万元 and 预算数（元）); the first was kept."),
     # normalization
     "unmapped_label": FindingKind("warning", "normalize", "A 一级/二级 label matches no canonical code; the raw label is kept."),
     "level1_inferred": FindingKind("info", "normalize", "The 一级 label is missing; the canonical level 1 was inferred from the 二级 label."),

@@ -5,6 +5,14 @@ A text export drops the cells covered by a merge, so a row can start at its 二�
 against each column by what it holds (a level label, 定量/定性, a unit, a number, long prose)
 and cells are assigned to columns left to right by dynamic programming. The row's own layout is
 kept unless the best assignment is clearly better, so ordinary rows never move.
+
+A search needs evidence that the row shifted: a cell beyond the header's columns, a 定量/定性
+cell outside the 指标值类型 column, or a unit token left of the 度量单位 column. Label-like text
+alone is no evidence: ``服务对象满意度`` or ``质量`` are also indicator names printed in the
+三级 column, and moving them to 二级 loses the indicator's name.
+
+One repair needs no search: a target printed in the unit column while the target column is
+empty (``人数 | | ≥100人``) is moved to the target column.
 """
 
 from __future__ import annotations
@@ -57,6 +65,15 @@ def place(
     cells: list[RowCell], columns: dict[int, str], vocab: Vocabulary, value_types: frozenset[str]
 ) -> tuple[dict[int, RowCell], list[RowCell], bool]:
     """Assign non-empty cells to columns; returns (column -> cell, unplaced cells, realigned)."""
+    placed, unplaced, realigned = _realign(cells, columns, vocab, value_types)
+    moved = _unit_as_target(placed, columns, vocab)
+    return placed, unplaced, realigned or moved
+
+
+def _realign(
+    cells: list[RowCell], columns: dict[int, str], vocab: Vocabulary, value_types: frozenset[str]
+) -> tuple[dict[int, RowCell], list[RowCell], bool]:
+    """The printed layout, or the best assignment by content when the row shows it shifted."""
     filled = [c for c in cells if c.text]
     as_printed = {c.col: c for c in filled if c.col in columns}
     stray = [c for c in filled if c.col not in columns]
@@ -65,6 +82,8 @@ def place(
     fits = [fit(c.text, columns[c.col], vocab, value_types) for c in as_printed.values()]
     if not stray and min(fits, default=0.0) >= 0:
         return as_printed, stray, False  # every cell is plausible where it is printed: no search
+    if not stray and not _shifted_left(filled, columns, vocab, value_types):
+        return as_printed, stray, False  # nothing says the row moved: its layout is the file's own
     cols = sorted(columns)
     printed = sum(fits) + STAY_BONUS * len(fits) + SKIP_PENALTY * len(stray)
     best, assignment = _best_assignment(filled, cols, columns, vocab, value_types)
@@ -73,6 +92,45 @@ def place(
     placed = {cols[j]: cell for cell, j in zip(filled, assignment) if j is not None}
     unplaced = [cell for cell, j in zip(filled, assignment) if j is None]
     return placed, unplaced, True
+
+
+def _column_of(columns: dict[int, str], role: str) -> int | None:
+    return next((col for col, r in columns.items() if r == role), None)
+
+
+def _shifted_left(
+    cells: list[RowCell], columns: dict[int, str], vocab: Vocabulary, value_types: frozenset[str]
+) -> bool:
+    """True when a cell's content says it belongs further right than it is printed.
+
+    Collapsed merges shift the rest of a row left, so the 定量/定性 cell lands outside the
+    指标值类型 column and the unit left of the 度量单位 column. These tokens cannot be indicator
+    names, unlike level labels, which are also valid 三级 names.
+    """
+    type_col, unit_col = _column_of(columns, "value_type"), _column_of(columns, "unit")
+    for cell in cells:
+        if cell.text in value_types and cell.col != type_col:
+            return True
+        if unit_col is not None and cell.col < unit_col and vocab.is_unit(cell.text):
+            return True
+    return False
+
+
+def _unit_as_target(placed: dict[int, RowCell], columns: dict[int, str], vocab: Vocabulary) -> bool:
+    """Move a target printed in the unit column to the empty target column; True if moved.
+
+    ``≥100人`` under 度量单位 with nothing under 指标值 is the row's target; left in the unit
+    column it would be dropped as an unknown unit. A real unit (``%``, ``人次``) or a ``-``
+    stays: then the target is really empty.
+    """
+    target_col, unit_col = _column_of(columns, "target"), _column_of(columns, "unit")
+    if target_col is None or unit_col is None or target_col in placed or unit_col not in placed:
+        return False
+    text = placed[unit_col].text
+    if vocab.is_unit(text) or not _TARGET.match(text):
+        return False
+    placed[target_col] = placed.pop(unit_col)
+    return True
 
 
 def _best_assignment(
