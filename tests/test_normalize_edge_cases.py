@@ -64,3 +64,8 @@ def test_a_repeated_fiscal_label_is_not_summed() -> None:
     out = _budget([["单位：万元"], ["预算数", "50", "其中：财政资金", "50"], ["财政资金", "50"]])
     assert out.tables[0].budget_fiscal == 50.0
     assert not [f for f in out.findings if f.code in ("conflicting_values", "budget_mismatch")]
+
+
+def test_fiscal_parts_are_summed() -> None:
+    out = _budget([["单位：万元"], ["本级财政安排", "100", "上级财政补助", "20.5"]])
+    assert out.tables[0].budget_fiscal == 120.5

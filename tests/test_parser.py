@@ -77,7 +77,8 @@ def test_overall_budget_block_is_read_by_label() -> None:
     assert table.kind == "overall" and table.money_unit == "万元"
     assert (form.unit_name, form.budget_personnel, form.budget_public, form.budget_basic) == (
         ["宁县总工会"], ["130.4"], ["12.42"], ["142.82"])
-    assert (form.budget_total, form.budget_fiscal, form.budget_other) == (["142.82"], ["142.82"], [])
+    assert (form.budget_total, form.budget_fiscal, form.budget_fiscal_parts, form.budget_other) == (
+        ["142.82"], [], ["142.82"], [])
 
 
 def test_a_row_no_column_can_hold_is_kept_as_a_finding() -> None:

@@ -1,8 +1,9 @@
 """The goal-table parser: document model in, goal tables as printed out.
 
 It walks the document's blocks once. A title paragraph (``…绩效目标表``) or a title row opens a
-goal table; the rows that follow, across as many Word/PDF tables as the form was split into,
-feed its header block until the grid header row, then its indicator grid. A grid that continues
+goal table, and a money-unit paragraph (``单位：元``) printed before it belongs to it. The rows
+that follow, across as many Word/PDF tables as the form was split into, feed its header block
+until the grid header row, then its indicator grid. A grid that continues
 in the next table (page break, repeated header) stays one grid.
 """
 
@@ -18,7 +19,7 @@ from extract.parser.grid import GridReader, header_columns
 from extract.parser.lexicon import Lexicon, lexicon, money_unit_in
 from extract.parser.narrative import unit_goals
 from extract.parser.rows import Row, Vocabulary, table_rows, texts
-from extract.text import clean
+from extract.text import clean, compact
 
 __all__ = ["parse", "Vocabulary"]
 
@@ -72,12 +73,16 @@ class _Parser:
     findings: list[Finding] = field(default_factory=list)
     done: list[_Builder] = field(default_factory=list)
     current: _Builder | None = None
+    pending_unit: str | None = None  # a unit line printed before the next goal table opens
 
     def paragraph(self, para: Paragraph) -> None:
-        if self.lex.is_title(para.text):
+        if self.lex.is_title_paragraph(para.text):
             self._open(clean(para.text), para.pos)
-        elif self.current and not self.current.grid and (unit := money_unit_in(para.text)):
-            self.current.form.money_unit = self.current.form.money_unit or unit
+        elif unit := money_unit_in(para.text):
+            if self.current and not self.current.grid:
+                self.current.form.declare_unit(unit, para.text)
+            else:  # no form open (nothing yet, or the last grid is done): the unit heads the next table
+                self.pending_unit = unit
 
     def row(self, row: Row, table_pos: SourcePos) -> None:
         filled = [t for t in texts(row) if t]
@@ -94,8 +99,10 @@ class _Parser:
 
     def _feed(self, builder: _Builder, row: Row) -> None:
         if builder.skipping is not None:
-            return self._skip(builder, row)
-        if self.lex.is_non_indicator(row[0].text or ""):
+            if header_columns(row, self.lex) is None:
+                return self._skip(builder, row)
+            builder.skipping = None  # an indicator grid starts: the skipped block is over
+        elif self._starts_block(builder, row):
             builder.skipping = row[0].text
             return self._skip(builder, row)
         if builder.grid is None:
@@ -105,10 +112,36 @@ class _Parser:
             else:
                 builder.form.add(row)
             return
-        if builder.grid.rows and self.lex.form_role(row[0].text) in ("project_name", "project_code", "unit_name"):
+        if builder.grid.rows and self._starts_form(row):
             builder = self._open(None, row[0].pos)  # a new form without a title paragraph
             return self._feed(builder, row)
         builder.grid.add(row)
+
+    def _starts_form(self, row: Row) -> bool:
+        """After a grid, a header-block label (预算数, 主管部门, 项目名称…) begins the next form.
+
+        合计/小计 are left out: a grid may end with a total row of its own.
+        """
+        first = row[0].text or ""
+        return self.lex.is_header_label(first) and compact(first) not in self.lex.subtotals
+
+    def _starts_block(self, builder: _Builder, row: Row) -> bool:
+        """A non-indicator block (审核意见, 资金来源…) starts here, so its rows are passed over.
+
+        Before the grid, a row labelled 资金来源 is usually a header-block line with its values
+        (``资金来源 | 财政拨款 | 50``); only a row heading a block of its own starts skipping there.
+        """
+        if not self.lex.is_non_indicator(row[0].text or ""):
+            return False
+        return builder.grid is not None or self._heads_block(row)
+
+    def _heads_block(self, row: Row) -> bool:
+        """The block name alone, or with column headers: no number, no header-block label."""
+        others = [t for t in texts(row)[1:] if t]
+        if not others:
+            return True
+        return len(others) >= 2 and not any(
+            any(ch.isdigit() for ch in t) or self.lex.is_header_label(t) for t in others)
 
     def _skip(self, builder: _Builder, row: Row) -> None:
         self.findings.append(Finding.of(
@@ -121,11 +154,17 @@ class _Parser:
             self.current.skipping = None
 
     def _open(self, title: str | None, pos: SourcePos | None) -> _Builder:
+        """Start a goal table; what an empty predecessor already knew (title, unit) carries over."""
+        unit, self.pending_unit = self.pending_unit, None
         if self.current:
             self.current.form.finish()
             self.done.append(self.current)
+            if not _has_content(self.current):  # dropped at the end: its title and unit line are this table's
+                unit = self.current.form.money_unit or unit
+                title = title or self.current.title
         index = len(self.done)
         self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings))
+        self.current.form.money_unit = unit
         return self.current
 
     def finish(self) -> list[RawGoalTable]:

@@ -66,9 +66,24 @@ class FormReader:
         return bool(key) and not self._is_label(text) and any(
             label.startswith(key) and label != key for label in self.lex.all_labels)
 
+    def declare_unit(self, unit: str, raw: str) -> None:
+        """Take the first money unit the table declares; a later different one is reported.
+
+        Two declarations that disagree are a contradiction in the submission: the first (the
+        unit line above the form, as a rule) is kept and the reviewer is told.
+        """
+        if self.money_unit is None:
+            self.money_unit = unit
+        elif unit != self.money_unit:
+            self.findings.append(Finding.of(
+                "money_unit_conflict", f"money unit {unit} declared after {self.money_unit}; {self.money_unit} kept",
+                table_index=self.table_index, raw=raw,
+            ))
+
     def _read(self, row: Row) -> None:
         for text in texts(row):
-            self.money_unit = self.money_unit or money_unit_in(text)
+            if unit := money_unit_in(text):
+                self.declare_unit(unit, text)
         label = self._label_of(row)
         if compact(label) in self.lex.spending_plan:
             self._add_plan(row, label)
@@ -116,10 +131,19 @@ class FormReader:
             self._read_inline(text)
 
     def _read_inline(self, text: str) -> None:
-        """``主管部门：县总工会`` style cells hold label and value together."""
-        head, sep, tail = text.replace("：", ":").partition(":")
-        if sep and tail.strip() and (role := self.lex.form_role(head)):
-            self._put(role, tail.strip())
+        """``项目名称：救助`` style cells hold label and value together.
+
+        The label may hold a colon itself (``其中：财政资金：50万元``), so each colon is tried in
+        turn and the first one with a known label before it splits the cell.
+        """
+        flat = text.replace("：", ":")
+        for i, ch in enumerate(flat):
+            if ch != ":":
+                continue
+            tail = flat[i + 1:].strip()
+            if tail and (role := self.lex.form_role(flat[:i])):
+                self._put(role, tail)
+                return
 
     def _put(self, role: str, value: str) -> None:
         if value:
@@ -127,13 +151,7 @@ class FormReader:
 
     def _is_label(self, text: str) -> bool:
         """A header-block label by meaning (form field, budget group, subtotal, spending plan)."""
-        key = compact(text)
-        return bool(
-            self.lex.form_role(text)
-            or key in self.lex.budget_groups
-            or key in self.lex.subtotals
-            or key in self.lex.spending_plan
-        )
+        return self.lex.is_header_label(text)
 
 
 def _relabel(row: Row, label: str) -> Row:

@@ -13,7 +13,14 @@ from extract.goaltable import FORM_FIELDS, ROW_FIELDS
 from extract.text import compact
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
-_MONEY_UNIT = re.compile(r"(?:单位:|\()(亿元|万元|元)\)?")
+_UNIT = r"(亿元|万元|元)"
+# A unit line: the whole cell or paragraph declares the unit (单位：万元, 金额单位:元, （单位：万元）).
+_UNIT_LINE = re.compile(rf"\(?(?:金额)?单位:{_UNIT}\)?")
+# A budget label carrying its unit: 预算数（万元）, 其中：财政资金（万元）, 资金总额(元).
+_LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
+_TITLE_END = re.compile(r"表[)\]】」』〕》\"”’':]*$")
+_LABEL_MAX = 15  # a budget label is short; a longer text ending in (元) is a sentence
+_BUDGET_WORDS = ("预算", "资金", "金额", "经费", "拨款", "支出", "财政", "合计", "小计")
 
 
 @dataclass(frozen=True)
@@ -27,22 +34,32 @@ class Lexicon:
     overall_markers: tuple[str, ...]
     non_indicator: tuple[str, ...]
     value_types: frozenset[str]
+    other_form_labels: frozenset[str] = frozenset()
 
     @cached_property
     def all_labels(self) -> frozenset[str]:
         """Every header-block label in compact form (built once: it is asked per header row)."""
-        return frozenset(self.form) | frozenset(self.budget_groups) | self.subtotals | self.spending_plan
+        return (frozenset(self.form) | frozenset(self.budget_groups) | self.subtotals | self.spending_plan
+                | self.other_form_labels)
 
     def grid_role(self, text: str) -> str | None:
         return self.grid.get(compact(text))
 
     def form_role(self, text: str) -> str | None:
+        """The form field a label names; a unit suffix (``预算数（万元）``) does not change it."""
         key = compact(text).rstrip(":")
+        if match := _LABEL_UNIT.fullmatch(key):
+            key = match.group(1).rstrip(":")
         return self.form.get(key) or self.form.get(key.removeprefix("其中:"))
 
     def is_title(self, text: str) -> bool:
         key = compact(text)
         return any(m in key for m in self.title_markers) and len(key) < 200
+
+    def is_title_paragraph(self, text: str) -> bool:
+        """A title paragraph names the table: it ends with 表 (``…绩效目标表：``), unlike a note
+        that only mentions 绩效目标申报."""
+        return self.is_title(text) and bool(_TITLE_END.search(compact(text)))
 
     def is_overall(self, title: str) -> bool:
         return any(m in compact(title) for m in self.overall_markers)
@@ -50,11 +67,25 @@ class Lexicon:
     def is_non_indicator(self, text: str) -> bool:
         return compact(text).startswith(self.non_indicator)  # a tuple: any of the markers
 
+    def is_header_label(self, text: str) -> bool:
+        """A header-block label by meaning (form field, budget group, subtotal, spending plan, other)."""
+        key = compact(text)
+        return bool(key) and bool(self.form_role(text) or key in self.all_labels)
+
 
 def money_unit_in(text: str) -> str | None:
-    """The money unit a label or unit line declares: ``单位：万元``, ``预算金额（万元）``."""
-    match = _MONEY_UNIT.search(compact(text))
-    return match.group(1) if match else None
+    """The money unit a cell or paragraph declares: ``单位：万元``, ``预算金额（万元）``.
+
+    Only a declaration counts. A unit inside ordinary text (``困难职工补助(元/人)``,
+    ``按每人每月补助（元）标准发放``) says nothing about the table's amounts, and taking it would
+    silently divide every budget by 10,000.
+    """
+    key = compact(text)
+    if match := _UNIT_LINE.fullmatch(key):
+        return match.group(1)
+    match = _LABEL_UNIT.fullmatch(key)
+    is_label = match and len(match.group(1)) <= _LABEL_MAX and any(w in match.group(1) for w in _BUDGET_WORDS)
+    return match.group(2) if is_label else None
 
 
 def _invert(groups: dict[str, list[str]], allowed: tuple[str, ...], section: str) -> dict[str, str]:
@@ -80,4 +111,5 @@ def lexicon() -> Lexicon:
         overall_markers=tuple(compact(s) for s in data["overall_markers"]),
         non_indicator=tuple(compact(s) for s in data["non_indicator_blocks"]),
         value_types=frozenset(data["value_type_words"]),
+        other_form_labels=frozenset(compact(s) for s in data.get("other_form_labels", [])),
     )

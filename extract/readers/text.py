@@ -4,6 +4,8 @@ Two layouts occur and a file uses one of them:
 
 * **cell per line** (Word export): every table cell is a line starting with a tab, rows are
   separated by a blank line, an empty merged cell is a bare tab; other lines are paragraphs.
+  Some exporters end every cell line with a second tab, and a cell holding a line break goes on
+  in a line without the leading tab.
 * **tab-separated**: every table row is one line of tab-separated cells.
 
 Neither layout records merges, so every cell has span 1 and an empty cell stays empty; filling
@@ -32,9 +34,25 @@ def read(data: bytes) -> Document:
 
 
 def _is_cell_per_line(lines: list[str]) -> bool:
-    cell_lines = sum(1 for ln in lines if ln.startswith("\t") and ln.count("\t") == 1)
-    tsv_lines = sum(1 for ln in lines if ln.count("\t") >= 2 or (ln.count("\t") == 1 and not ln.startswith("\t")))
+    """The layout most tab-holding lines follow: a line is either one cell or one TSV row."""
+    cell_lines = sum(1 for ln in lines if _cell_text(ln) is not None)
+    tsv_lines = sum(1 for ln in lines if "\t" in ln and _cell_text(ln) is None)
     return cell_lines > tsv_lines
+
+
+def _cell_text(line: str) -> str | None:
+    """The cell a cell-per-line line holds, or None if it is not one.
+
+    A cell line is a tab and the cell text; one trailing tab (``\\t项目名称\\t``, maybe followed by
+    spaces) is an exporter's terminator, not a second cell, so it is dropped before the line is
+    judged.
+    """
+    if not line.startswith("\t"):
+        return None
+    body = line[1:]
+    if body.rstrip(" ").endswith("\t"):
+        body = body.rstrip(" ")[:-1]
+    return None if "\t" in body else body
 
 
 @dataclass
@@ -70,14 +88,24 @@ class _Builder:
 
 def _read_cell_per_line(lines: list[str], builder: _Builder) -> None:
     row: list[tuple[str, int]] = []
+    previous_was_cell = False
     for number, line in enumerate(lines, start=1):
-        if line.startswith("\t"):
-            row.append((line[1:], number))
+        cell = _cell_text(line)
+        if cell is None and line.startswith("\t"):
+            cell = line[1:]  # a stray TSV-like line in a cell-per-line file: kept as one cell, as before
+        if cell is not None:
+            row.append((cell, number))
+        elif line and previous_was_cell:
+            # a cell holding a line break: its next line carries no leading tab
+            text, first = row[-1]
+            row[-1] = (f"{text}\n{line}", first)
             continue
-        builder.add_row(row)
-        row = []
-        if line:  # a blank line only separates rows; any other line is a paragraph
-            builder.add_paragraph(line, number)
+        else:
+            builder.add_row(row)
+            row = []
+            if line:  # a blank line only separates rows; any other line is a paragraph
+                builder.add_paragraph(line, number)
+        previous_was_cell = cell is not None
     builder.add_row(row)
 
 
