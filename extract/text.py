@@ -41,11 +41,6 @@ def clean(text: str | None) -> str:
     return _CJK_SPACE.sub("", _WS.sub(" ", text.replace("\u3000", " ")).strip())
 
 
-def clean_or_none(text: str | None) -> str | None:
-    """``clean`` that maps an empty result to None, for nullable output columns."""
-    return clean(text) or None
-
-
 def halfwidth(text: str) -> str:
     """Fold full-width ASCII (``９５％``, ``＞``, ``（``) to half-width; CJK is untouched.
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
-from extract.text import clean_or_none, compact
+from extract.model import SourcePos
+from extract.text import compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
@@ -53,7 +54,12 @@ def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) 
 
 
 def _first(values: list[str]) -> str | None:
-    return clean_or_none(values[0]) if values else None
+    """The first value of a header-block field (the parser has cleaned it already)."""
+    return values[0] if values else None
+
+
+def _position(pos: SourcePos | None) -> str | None:
+    return pos.describe() or None if pos else None
 
 
 def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> float | None:
@@ -132,7 +138,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         or codes.year_in_text(raw.title, _first(form.annual_goal)) or (docno.year if docno else None),
         spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
         n_indicators=len(raw.rows),
-        source_position=raw.pos.describe() or None if raw.pos else None,
+        source_position=_position(raw.pos),
     )
 
 
@@ -190,7 +196,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         unit_raw=row.unit,
         previous_raw=row.previous,
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
-        source_position=row.pos.describe() or None if row.pos else None,
+        source_position=_position(row.pos),
     )
 
 

@@ -17,10 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from extract.findings import Finding
 from pipelines import __version__
 from pipelines.output import OutputWriter, check_inputs_outside
-from pipelines.process import FileResult, failed_result, process_file
-from pipelines.records import DocumentRecord, FindingRecord
+from pipelines.process import FileResult, failed_result, finding_record, process_file
+from pipelines.records import DocumentRecord
 from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,8 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
             first.duplicate_paths.append(doc.source_path)
             first.n_findings += 1
             entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
-            writer.add("findings", [FindingRecord(first.doc_id, None, None, None, "duplicate_file", "info", "read",
-                                                  f"{doc.source_path} has the same bytes as {first.source_path}", None)])
+            same = Finding.of("duplicate_file", f"{doc.source_path} has the same bytes as {first.source_path}")
+            writer.add("findings", [finding_record(first.doc_id, same)])
             summary.duplicates += 1
             summary.findings_by_severity["info"] += 1
         else:

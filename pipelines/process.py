@@ -66,11 +66,12 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
         with _timed(timings, "read"):
             file_format = sniff(data)
             document = reader_for(file_format)(data)
+        taxonomy = _taxonomy(settings.taxonomy)
         with _timed(timings, "parse"):
-            parsed = parse(document, _taxonomy(settings.taxonomy))
+            parsed = parse(document, taxonomy)
             parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
-            normalized = normalize_document(parsed, doc_id, _taxonomy(settings.taxonomy))
+            normalized = normalize_document(parsed, doc_id, taxonomy)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))
     except DocumentLoadError as exc:
@@ -111,8 +112,8 @@ def _result(
     normalized: NormalizedDocument, timings: dict[str, float],
 ) -> FileResult:
     doc_id = digest[:16]
-    extracted = {i.indicator_id for i in normalized.indicators}
-    findings = [_finding_record(doc_id, f, extracted) for f in normalized.findings]
+    extracted = frozenset(i.indicator_id for i in normalized.indicators)
+    findings = [finding_record(doc_id, f, extracted) for f in normalized.findings]
     document = DocumentRecord(
         doc_id=doc_id, source_path=source_path, file_format=file_format, status=_status(normalized), error=None,
         n_goal_tables=len(normalized.tables), n_indicators=len(normalized.indicators),
@@ -122,8 +123,9 @@ def _result(
     return FileResult(document, normalized.tables, normalized.indicators, normalized.unit_goals, findings, timings)
 
 
-def _finding_record(doc_id: str, f: Finding, extracted: set[str]) -> FindingRecord:
-    """Positions become ids; a row that never became an indicator keeps only its row_index."""
+def finding_record(doc_id: str, f: Finding, extracted: frozenset[str] = frozenset()) -> FindingRecord:
+    """The output row of a finding: positions become ids (a row that never became an indicator
+    keeps only its row_index), the stage comes from the catalogue."""
     t_id = table_id(doc_id, f.table_index) if f.table_index is not None else None
     i_id = None
     if t_id is not None and f.row_index is not None:
@@ -143,7 +145,7 @@ def failed_result(
         n_goal_tables=0, n_indicators=0, n_unit_goals=0, n_findings=1, encoding=None,
         size_bytes=len(data) or _size(path), sha256=digest, duplicate_paths=[],
     )
-    finding = FindingRecord(doc_id, None, None, None, code, "error", "read", f"{source_path}: {error}", None)
+    finding = finding_record(doc_id, Finding.of(code, f"{source_path}: {error}"))
     return FileResult(document, findings=[finding], timings=timings)
 
 

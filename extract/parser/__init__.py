@@ -154,12 +154,14 @@ class _Parser:
             self.current.skipping = None
 
     def _open(self, title: str | None, pos: SourcePos | None) -> _Builder:
-        """Start a goal table; what an empty predecessor already knew (title, unit) carries over."""
+        """Start a goal table. A predecessor with no content (only a title or a unit line) is
+        replaced, not kept: its title and unit are this table's, and indexes stay dense."""
         unit, self.pending_unit = self.pending_unit, None
         if self.current:
             self.current.form.finish()
-            self.done.append(self.current)
-            if not _has_content(self.current):  # dropped at the end: its title and unit line are this table's
+            if _has_content(self.current):
+                self.done.append(self.current)
+            else:
                 unit = self.current.form.money_unit or unit
                 title = title or self.current.title
         index = len(self.done)
@@ -168,24 +170,21 @@ class _Parser:
         return self.current
 
     def finish(self) -> list[RawGoalTable]:
-        if self.current:
-            self.current.form.finish()
-            self.done.append(self.current)
-            self.current = None
-        tables = []
+        last, self.current = self.current, None
+        if last:
+            last.form.finish()
+            if _has_content(last):
+                self.done.append(last)
+            else:  # its findings (a skipped block) belong to no table
+                self.findings[:] = [_detached(f) if f.table_index == last.index else f for f in self.findings]
         for builder in self.done:
             if builder.grid is None:
-                if _has_content(builder):
-                    self.findings.append(Finding.of(
-                        "grid_without_header",
-                        f"goal table {builder.title or '(untitled)'} has no indicator header row",
-                        table_index=builder.index,
-                    ))
-                else:
-                    continue
-            tables.append(builder.table(self.lex))
-        _renumber(tables, self.findings)
-        return tables
+                self.findings.append(Finding.of(
+                    "grid_without_header",
+                    f"goal table {builder.title or '(untitled)'} has no indicator header row",
+                    table_index=builder.index,
+                ))
+        return [builder.table(self.lex) for builder in self.done]
 
 
 def _has_content(builder: _Builder) -> bool:
@@ -193,11 +192,5 @@ def _has_content(builder: _Builder) -> bool:
     return any(getattr(form, name) for name in form.__slots__) or builder.grid is not None
 
 
-def _renumber(tables: list[RawGoalTable], findings: list[Finding]) -> None:
-    """Builders dropped as empty leave gaps; make table indexes dense and keep findings pointing right."""
-    mapping = {t.index: i for i, t in enumerate(tables)}
-    for table in tables:
-        table.index = mapping[table.index]
-    for i, f in enumerate(findings):
-        if f.table_index is not None and f.table_index in mapping and mapping[f.table_index] != f.table_index:
-            findings[i] = Finding(f.code, f.severity, f.message, mapping[f.table_index], f.row_index, f.raw)
+def _detached(finding: Finding) -> Finding:
+    return Finding(finding.code, finding.severity, finding.message, None, finding.row_index, finding.raw)

@@ -40,7 +40,7 @@ class FormReader:
         held, self._held = self._held, None
         if held is not None:
             joined = held[0].text + row[0].text
-            if self._is_label(joined) and not self._is_label(row[0].text):
+            if self.lex.is_header_label(joined) and not self.lex.is_header_label(row[0].text):
                 self.findings.append(Finding.of(
                     "label_rejoined", f"label split over two rows rejoined: {held[0].text!r} + {row[0].text!r}",
                     table_index=self.table_index, raw=raw_cells(texts(held) + texts(row)),
@@ -63,7 +63,7 @@ class FormReader:
     def _label_prefix(self, text: str) -> bool:
         """True for the first part of a label that is not a label itself (``资金支出计``)."""
         key = compact(text)
-        return bool(key) and not self._is_label(text) and any(
+        return bool(key) and not self.lex.is_header_label(text) and any(
             label.startswith(key) and label != key for label in self.lex.all_labels)
 
     def declare_unit(self, unit: str, raw: str) -> None:
@@ -115,7 +115,7 @@ class FormReader:
     def _read_cell(self, cells: list[str], i: int, cell: RowCell) -> None:
         text = cells[i]
         nxt = cells[i + 1] if i + 1 < len(cells) else ""
-        value = "" if self._is_label(nxt) else nxt
+        value = "" if self.lex.is_header_label(nxt) else nxt
         if role := self.lex.form_role(text):
             self._put(role, value)
         elif group := self.lex.budget_groups.get(compact(text)):
@@ -148,10 +148,6 @@ class FormReader:
     def _put(self, role: str, value: str) -> None:
         if value:
             getattr(self.form, role).append(value)
-
-    def _is_label(self, text: str) -> bool:
-        """A header-block label by meaning (form field, budget group, subtotal, spending plan)."""
-        return self.lex.is_header_label(text)
 
 
 def _relabel(row: Row, label: str) -> Row:
