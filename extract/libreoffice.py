@@ -25,8 +25,11 @@ def office() -> str:
     return found
 
 
-def convert(sources: list[Path], fmt: str, outdir: Path, timeout: float) -> None:
-    """Convert ``sources`` to format ``fmt`` (docx, pdf, doc, xlsx, …) into ``outdir``."""
+def convert(sources: list[Path], fmt: str, outdir: Path, timeout: float, what: str | None = None) -> None:
+    """Convert ``sources`` to format ``fmt`` (docx, pdf, doc, xlsx, …) into ``outdir``.
+
+    ``what`` names the input in the timeout error (``the .doc file``); by default the format.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="goaltables-office-") as profile:
         command = [
@@ -40,4 +43,4 @@ def convert(sources: list[Path], fmt: str, outdir: Path, timeout: float) -> None
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise DocumentLoadError(f"LibreOffice timed out converting to {fmt}") from None
+            raise DocumentLoadError(f"LibreOffice timed out converting {what or f'to {fmt}'}") from None

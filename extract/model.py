@@ -8,7 +8,13 @@ everything so a finding can point a reviewer back into the original file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TypeVar
+
+R = TypeVar("R")
+_BY_COL = attrgetter("col")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +88,22 @@ class Table:
     def n_rows(self) -> int:
         return max((c.row + c.row_span for c in self.cells), default=0)
 
-    @property
-    def n_cols(self) -> int:
-        return max((c.col + c.col_span for c in self.cells), default=0)
-
     def rows(self) -> list[list[Slot]]:
         """Each grid row's cells left to right, a merged cell once per row it covers."""
         if self._rows is None:
-            rows: list[list[Slot]] = [[] for _ in range(self.n_rows)]
-            for cell in self.cells:
-                for r in range(cell.row, cell.row + cell.row_span):
-                    rows[r].append(Slot(cell, continued=r != cell.row))
-            for row in rows:
-                row.sort(key=lambda s: s.cell.col)
-            self._rows = rows
+            self._rows = self.rows_as(Slot)
         return self._rows
+
+    def rows_as(self, make: Callable[[Cell, bool], R]) -> list[list[R]]:
+        """``rows()`` with each slot built by ``make(cell, continued)``, for readers of the model
+        that want their own cell type (the parser) without an intermediate ``Slot`` per cell."""
+        rows: list[list[R]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                rows[r].append(make(cell, r != cell.row))
+        for row in rows:
+            row.sort(key=_BY_COL)
+        return rows
 
 
 Block = Paragraph | Table

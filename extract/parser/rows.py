@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Protocol
 
 from extract.model import SourcePos, Table
@@ -42,29 +41,10 @@ class Vocabulary(Protocol):
         ...
 
 
-_BY_COL = attrgetter("col")
-
-
 def table_rows(table: Table) -> list[Row]:
-    """``table.rows()`` as parser cells, built straight from the table's cells.
-
-    Same layout as ``Table.rows`` (a merged cell once per row it covers, rows sorted by
-    column), without the intermediate ``Slot`` objects, and each cell cleaned once rather
-    than once per row it covers.
-    """
-    rows: list[Row] = [[] for _ in range(table.n_rows)]
-    for cell in table.cells:
-        text = clean(cell.text)
-        for r in range(cell.row, cell.row + cell.row_span):
-            rows[r].append(RowCell(cell.col, cell.col_span, text, r != cell.row, cell.pos))
-    for row in rows:
-        row.sort(key=_BY_COL)
-    return rows
+    """``table.rows()`` as parser cells with cleaned text."""
+    return table.rows_as(lambda cell, continued: RowCell(cell.col, cell.col_span, clean(cell.text), continued, cell.pos))
 
 
 def texts(row: Row) -> list[str]:
     return [c.text for c in row]
-
-
-def is_blank(row: Row) -> bool:
-    return not any(c.text for c in row)

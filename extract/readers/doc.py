@@ -49,10 +49,7 @@ def _check_doc(data: bytes) -> None:
 def _convert(data: bytes, tmp: Path) -> bytes:
     source, outdir = tmp / "input.doc", tmp / "out"
     source.write_bytes(data)
-    try:
-        libreoffice.convert([source], "docx", outdir, TIMEOUT_SECONDS)
-    except DocumentLoadError:
-        raise DocumentLoadError("LibreOffice timed out converting the .doc file") from None
+    libreoffice.convert([source], "docx", outdir, TIMEOUT_SECONDS, what="the .doc file")
     result = outdir / "input.docx"
     if not result.is_file():
         raise DocumentLoadError("LibreOffice could not convert the .doc file")

@@ -24,10 +24,10 @@ MAX_CONTROL_RATIO = 0.01  # more control characters than this and it is not a te
 
 def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)`` or raise ``DocumentLoadError`` with one sentence."""
-    encoding = _bom_encoding(data) or _bomless_utf16(data)
+    encoding = bom_encoding(data) or _bomless_utf16(data)
     if encoding:
         text = _strict(data, encoding)
-    elif looks_binary(data[:4096]):
+    elif b"\x00" in data[:4096]:  # no BOM and not UTF-16: NULs mean binary
         raise DocumentLoadError("binary file: not a text, Word, PDF or Excel document")
     else:
         encoding, text = _utf8_or_gb18030(data)
@@ -39,10 +39,11 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def looks_binary(head: bytes) -> bool:
     """NUL bytes outside UTF-16/32 text mean the file is not text at all."""
-    return b"\x00" in head and not (_bom_encoding(head) or _bomless_utf16(head))
+    return b"\x00" in head and not (bom_encoding(head) or _bomless_utf16(head))
 
 
-def _bom_encoding(data: bytes) -> str | None:
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start names, if any."""
     for bom, name in BOMS:
         if data.startswith(bom):
             return name

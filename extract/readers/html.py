@@ -18,7 +18,7 @@ from lxml import etree
 
 from extract.errors import DocumentLoadError
 from extract.model import Document
-from extract.readers.encoding import BOMS, decode
+from extract.readers.encoding import bom_encoding, decode
 from extract.readers.html_blocks import page_blocks
 
 PRESCAN_BYTES = 4096  # browsers look for the declaration in the first 1024 bytes; exports pad more
@@ -42,18 +42,16 @@ def read(data: bytes) -> Document:
 
 def decode_page(data: bytes) -> tuple[str, str, list[str]]:
     """``(text, encoding, notes)``: BOM first, then the declared charset, then a guess."""
-    if any(data.startswith(bom) for bom, _ in BOMS):
-        text, encoding = decode(data)
-        return text, encoding, []
-    declared = declared_charset(data)
+    declared = None if bom_encoding(data) else declared_charset(data)
+    if declared is not None:
+        try:
+            return data.decode(declared), declared, []
+        except UnicodeDecodeError:
+            pass
+    text, encoding = decode(data)
     if declared is None:
-        text, encoding = decode(data)
         return text, encoding, []
-    try:
-        return data.decode(declared), declared, []
-    except UnicodeDecodeError:
-        text, encoding = decode(data)
-        return text, encoding, [f"page declares charset {declared} but is not valid {declared}; read as {encoding}"]
+    return text, encoding, [f"page declares charset {declared} but is not valid {declared}; read as {encoding}"]
 
 
 def declared_charset(data: bytes) -> str | None:

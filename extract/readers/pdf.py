@@ -105,8 +105,8 @@ def _load_error(cause: object) -> DocumentLoadError:
 def _read_page(page: pdfplumber.page.Page, stats: _Stats) -> _Page:
     chars: list[Char] = _parsed(lambda: page.chars)
     cid = sum(1 for c in chars if c["text"].startswith(_CID))
-    if chars and cid > CID_FAIL_SHARE * len(chars):
-        raise _cid_error()
+    if chars and cid > CID_FAIL_SHARE * len(chars):  # per page, so no page can hide among good ones
+        raise DocumentLoadError("PDF text is not extractable: its fonts have no Unicode mapping ((cid:…) codes)")
     stats.chars += len(chars)
     stats.cid_chars += cid
     stats.pages_with_images += bool(_parsed(lambda: page.images))
@@ -117,17 +117,11 @@ def _read_page(page: pdfplumber.page.Page, stats: _Stats) -> _Page:
     return result
 
 
-def _cid_error() -> DocumentLoadError:
-    return DocumentLoadError("PDF text is not extractable: its fonts have no Unicode mapping ((cid:…) codes)")
-
-
 def _check_text_layer(stats: _Stats, n_pages: int) -> None:
     if stats.chars == 0:
         if stats.pages_with_images:
             raise DocumentLoadError("scanned PDF: no text layer")
         raise DocumentLoadError(f"PDF has no text on any of its {n_pages} page(s)")
-    if stats.cid_chars > CID_FAIL_SHARE * stats.chars:
-        raise _cid_error()
 
 
 # -- paragraphs ------------------------------------------------------------------------------

@@ -152,8 +152,3 @@ def _is_duplicate(prev: Char, char: Char) -> bool:
         and abs(prev["x0"] - char["x0"]) < DUPLICATE_TOLERANCE
         and abs(prev["top"] - char["top"]) < DUPLICATE_TOLERANCE
     )
-
-
-def text_of(chars: list[Char]) -> str:
-    """A cell's text: its lines joined without line breaks (cell wrapping is layout, not content)."""
-    return join_all(line.text for line in lines_of(chars))

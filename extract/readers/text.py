@@ -25,18 +25,19 @@ def read(data: bytes) -> Document:
     text, encoding = decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     builder = _Builder()
-    if _is_cell_per_line(lines):
-        _read_cell_per_line(lines, builder)
+    cells = [_cell_text(ln) for ln in lines]
+    if _is_cell_per_line(lines, cells):
+        _read_cell_per_line(lines, cells, builder)
     else:
         _read_tab_separated(lines, builder)
     builder.end_table()
     return Document(blocks=builder.blocks, file_format="txt", encoding=encoding)
 
 
-def _is_cell_per_line(lines: list[str]) -> bool:
+def _is_cell_per_line(lines: list[str], cells: list[str | None]) -> bool:
     """The layout most tab-holding lines follow: a line is either one cell or one TSV row."""
-    cell_lines = sum(1 for ln in lines if _cell_text(ln) is not None)
-    tsv_lines = sum(1 for ln in lines if "\t" in ln and _cell_text(ln) is None)
+    cell_lines = sum(1 for c in cells if c is not None)
+    tsv_lines = sum(1 for ln, c in zip(lines, cells) if c is None and "\t" in ln)
     return cell_lines > tsv_lines
 
 
@@ -86,11 +87,10 @@ class _Builder:
             self.blocks.append(Paragraph(text, SourcePos(line=line, block=len(self.blocks))))
 
 
-def _read_cell_per_line(lines: list[str], builder: _Builder) -> None:
+def _read_cell_per_line(lines: list[str], cells: list[str | None], builder: _Builder) -> None:
     row: list[tuple[str, int]] = []
     previous_was_cell = False
-    for number, line in enumerate(lines, start=1):
-        cell = _cell_text(line)
+    for number, (line, cell) in enumerate(zip(lines, cells), start=1):
         if cell is None and line.startswith("\t"):
             cell = line[1:]  # a stray TSV-like line in a cell-per-line file: kept as one cell, as before
         if cell is not None:

@@ -14,7 +14,7 @@ from xlrd.sheet import Sheet
 from extract.errors import DocumentLoadError
 from extract.model import Block, Document
 from extract.readers.xlsx_format import display
-from extract.readers.xlsx_grid import SheetGrid, sheet_tables
+from extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
 
 _VISIBILITY = {1: "hidden", 2: "veryHidden"}
 
@@ -83,19 +83,7 @@ def _number_format(book: xlrd.Book, xf_index: int | None) -> str | None:
 
 
 def _hidden_notes(sheet: Sheet) -> list[str]:
-    """Hidden parts are read anyway; name them so a reviewer knows what Excel did not show."""
-    notes = []
-    if sheet.visibility in _VISIBILITY:
-        notes.append(f"sheet {sheet.name} is hidden ({_VISIBILITY[sheet.visibility]}) and was read")
     rows = sorted(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
-    if rows:
-        notes.append(f"sheet {sheet.name}: hidden rows {_labels(rows)} were read")
     cols = sorted(c for c, info in sheet.colinfo_map.items() if info.hidden)
-    if cols:
-        notes.append(f"sheet {sheet.name}: hidden columns {_labels([xlrd.colname(c) for c in cols])} were read")
-    return notes
-
-
-def _labels(items: list[int] | list[str]) -> str:
-    texts = [str(i) for i in items]
-    return ", ".join(texts[:20]) + (f" and {len(texts) - 20} more" if len(texts) > 20 else "")
+    return hidden_notes(sheet.name, _VISIBILITY.get(sheet.visibility), [str(r) for r in rows],
+                        [xlrd.colname(c) for c in cols])

@@ -22,7 +22,7 @@ from extract.errors import DocumentLoadError
 from extract.model import Block, Document
 from extract.readers.xlsx_format import display
 from extract.readers.xlsx_formulas import uncached_formulas
-from extract.readers.xlsx_grid import SheetGrid, sheet_tables
+from extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
 from extract.sniff import OLE_MAGIC
 
 
@@ -32,7 +32,7 @@ def read(data: bytes) -> Document:
     notes: list[str] = []
     for sheet in workbook.worksheets:
         blocks.extend(sheet_tables(_grid(sheet), len(blocks)))
-        notes.extend(hidden_notes(sheet))
+        notes.extend(sheet_hidden_notes(sheet))
     notes.extend(_formula_notes(data))
     return Document(blocks=blocks, file_format="xlsx", notes=notes)
 
@@ -59,22 +59,12 @@ def _grid(sheet: Worksheet) -> SheetGrid:
     return grid
 
 
-def hidden_notes(sheet: Worksheet) -> list[str]:
-    """Hidden parts are read anyway; say which, so a reviewer knows what Excel did not show."""
-    notes = []
-    if sheet.sheet_state != "visible":
-        notes.append(f"sheet {sheet.title} is hidden ({sheet.sheet_state}) and was read")
+def sheet_hidden_notes(sheet: Worksheet) -> list[str]:
     rows = sorted(r for r, dim in sheet.row_dimensions.items() if dim.hidden)
-    if rows:
-        notes.append(f"sheet {sheet.title}: hidden rows {_ranges([str(r) for r in rows])} were read")
-    cols = sorted({c for dim in sheet.column_dimensions.values() if dim.hidden for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1)})
-    if cols:
-        notes.append(f"sheet {sheet.title}: hidden columns {_ranges([get_column_letter(c) for c in cols])} were read")
-    return notes
-
-
-def _ranges(labels: list[str]) -> str:
-    return ", ".join(labels[:20]) + (f" and {len(labels) - 20} more" if len(labels) > 20 else "")
+    cols = sorted({c for dim in sheet.column_dimensions.values() if dim.hidden
+                   for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1)})
+    state = None if sheet.sheet_state == "visible" else sheet.sheet_state
+    return hidden_notes(sheet.title, state, [str(r) for r in rows], [get_column_letter(c) for c in cols])
 
 
 def _formula_notes(data: bytes) -> list[str]:

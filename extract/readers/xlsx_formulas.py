@@ -23,8 +23,9 @@ def uncached_formulas(data: bytes) -> list[str]:
     """One note per formula cell without a cached value, e.g. ``sheet X cell B5: formula =C5+C6 …``."""
     notes = []
     with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = set(package.namelist())
         for name, part in _sheet_parts(package):
-            if part not in package.namelist():
+            if part not in parts:
                 continue
             raw = package.read(part)
             if b"<f" not in raw and b":f" not in raw:

@@ -29,6 +29,26 @@ class SheetGrid:
             self.values[(row, col)] = text
 
 
+def hidden_notes(sheet: str, state: str | None, rows: list[str], cols: list[str]) -> list[str]:
+    """Hidden parts are read anyway; name them so a reviewer knows what Excel did not show.
+
+    ``state`` is the sheet's hidden state (None when visible); rows and columns as labelled in
+    Excel (``5``, ``C``).
+    """
+    notes = []
+    if state is not None:
+        notes.append(f"sheet {sheet} is hidden ({state}) and was read")
+    if rows:
+        notes.append(f"sheet {sheet}: hidden rows {_first_twenty(rows)} were read")
+    if cols:
+        notes.append(f"sheet {sheet}: hidden columns {_first_twenty(cols)} were read")
+    return notes
+
+
+def _first_twenty(labels: list[str]) -> str:
+    return ", ".join(labels[:20]) + (f" and {len(labels) - 20} more" if len(labels) > 20 else "")
+
+
 def sheet_tables(grid: SheetGrid, first_block: int) -> list[Table]:
     """The sheet's tables top to bottom; ``first_block`` numbers them within the document."""
     merges = [m for m in grid.merges if (m[0], m[1]) in grid.values]
