@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.limits import check_table_area
 from extract.model import Cell, SourcePos, Table
 
 Merge = tuple[int, int, int, int]  # 0-based (first row, first col, end row, end col); ends exclusive
@@ -77,6 +78,7 @@ def _bands(grid: SheetGrid, merges: list[Merge]) -> list[tuple[int, int]]:
 def _table(grid: SheetGrid, merges: list[Merge], top: int, bottom: int, block: int) -> Table:
     cols = [c for (r, c) in grid.values if top <= r < bottom] + [m[3] - 1 for m in merges]
     left, right = min(cols), max(cols) + 1
+    check_table_area(bottom - top, right - left, f"the table on sheet {grid.name} at row {top + 1}")
     covered: set[tuple[int, int]] = set()
     cells = []
     for r0, c0, r1, c1 in merges:
