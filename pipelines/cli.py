@@ -10,13 +10,15 @@ from pathlib import Path
 
 from pipelines import __version__
 from pipelines.batch import RunSummary, discover, run
-from pipelines.process import process_file
+from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
+from pipelines.preflight import PreflightError
 from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
+from pipelines.worker import Terminated, raise_on_sigterm, results
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 DESCRIPTION = """\
 Extract Chinese budget performance goal tables (预算绩效目标表) from text, Word, PDF,
@@ -38,12 +40,17 @@ output:
   output untouched. DIR must be new, empty, or an earlier goaltables output folder.
   Column reference: docs/schema.md. Finding codes: docs/findings.md.
 
+{LIMITS_EPILOG}
+{SKIPPED_EPILOG}
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
   {EXIT_SOME_FAILED}    some files failed; their errors are in documents.parquet and the other
        files' rows are all written
-  {EXIT_USAGE}    usage error: bad option, missing input, unsafe output folder
+  {EXIT_USAGE}    usage error: bad option, missing input, unsafe or unwritable output folder,
+       unusable --taxonomy file, or another run writing the same output folder
+       (all checked before any file is read; the previous output is untouched)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched
+  {EXIT_TERMINATED}  terminated (SIGTERM); handled like Ctrl-C
 
 examples:
   goaltables extract samples --out output
@@ -75,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
+    add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
     _add_taxonomy(commands)
@@ -143,17 +151,19 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
     )
     command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
+    raise_on_sigterm()
     try:
         return command(args)
-    except (SettingsError, UnsafeOutputError, FileNotFoundError, ValueError) as exc:
+    except (SettingsError, UnsafeOutputError, PreflightError, FileNotFoundError, ValueError) as exc:
         parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
-    except KeyboardInterrupt:
-        logging.getLogger(__name__).warning("interrupted; nothing was changed")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        logging.getLogger(__name__).warning("%s; nothing was changed", "terminated" if terminated else "interrupted")
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _extract(args: argparse.Namespace) -> int:
-    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy)
+    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, **limit_settings(args))
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
@@ -161,8 +171,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     settings = Settings(taxonomy=args.taxonomy)
-    results = (process_file(path, source, settings) for path, source in discover(args.paths))
-    text, totals = review(results, "info" if args.all else "warning")
+    text, totals = review(results(discover(args.paths), settings), "info" if args.all else "warning")
     sys.stdout.write(text)
     return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding
 
@@ -181,7 +190,7 @@ def format_summary(s: RunSummary) -> str:
     sev = s.findings_by_severity
     return textwrap.dedent(f"""\
         goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
-          ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
+          ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}, skipped {len(s.skipped)}
           goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
           coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}

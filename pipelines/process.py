@@ -17,6 +17,7 @@ from pathlib import Path
 
 from extract.errors import DocumentLoadError
 from extract.findings import CATALOGUE, Finding
+from extract.limits import LimitExceeded, applied
 from extract.parser import parse
 from extract.registry import reader_for
 from extract.sniff import sniff
@@ -55,9 +56,19 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def process_file(path: Path, source_path: str, settings: Settings) -> FileResult:
-    """Extract one file; a bad file comes back with status ``failed`` and one-sentence error."""
+    """Extract one file; a bad file comes back with status ``failed`` and one-sentence error.
+
+    The readers' limits (zip sizes, table areas) apply inside; the time limit and memory cap
+    need a process to enforce them and are the caller's (``pipelines.worker``).
+    """
+    with applied(settings.read_limits):
+        return _process(path, source_path, settings)
+
+
+def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
     timings: dict[str, float] = {}
-    data, file_format = b"", None
+    data: bytes | None = None
+    file_format = None
     try:
         with _timed(timings, "load"):
             data = _load(path, settings)
@@ -74,8 +85,16 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             normalized = normalize_document(parsed, doc_id, taxonomy)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))
+    except LimitExceeded as exc:
+        return failed_result(path, source_path, data, file_format, str(exc), "limit_exceeded", timings)
     except DocumentLoadError as exc:
         return failed_result(path, source_path, data, file_format, str(exc), "unreadable_file", timings)
+    except MemoryError:
+        error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
+        return failed_result(path, source_path, data, file_format, error, "limit_exceeded", timings)
+    except RecursionError:
+        error = "the document is nested too deeply to read (more levels than any real form has)"
+        return failed_result(path, source_path, data, file_format, error, "unreadable_file", timings)
     except Exception as exc:  # our bug: keep the batch going, but say so loudly
         log.exception("internal error on %s", source_path)
         error = f"internal error ({type(exc).__name__}: {exc})"
@@ -135,18 +154,28 @@ def finding_record(doc_id: str, f: Finding, extracted: frozenset[str] = frozense
 
 
 def failed_result(
-    path: Path, source_path: str, data: bytes, file_format: str | None, error: str, code: str,
+    path: Path, source_path: str, data: bytes | None, file_format: str | None, error: str, code: str,
     timings: dict[str, float],
 ) -> FileResult:
-    digest = hashlib.sha256(data).hexdigest()
-    doc_id = digest[:16] if data else hashlib.sha256(source_path.encode()).hexdigest()[:16]
+    """The row of a file that failed; ``data`` is None when its bytes were never read.
+
+    A file that failed before being read gets an identity from its path (and no SHA-256), so
+    two unreadable files are never taken for byte-identical duplicates of each other.
+    """
+    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    doc_id = digest[:16] if data else unread_id(source_path)
     document = DocumentRecord(
         doc_id=doc_id, source_path=source_path, file_format=file_format, status="failed", error=error,
         n_goal_tables=0, n_indicators=0, n_unit_goals=0, n_findings=1, encoding=None,
-        size_bytes=len(data) or _size(path), sha256=digest, duplicate_paths=[],
+        size_bytes=len(data) if data is not None else _size(path), sha256=digest, duplicate_paths=[],
     )
     finding = finding_record(doc_id, Finding.of(code, f"{source_path}: {error}"))
     return FileResult(document, findings=[finding], timings=timings)
+
+
+def unread_id(source_path: str) -> str:
+    """The id of a file whose bytes are unknown: from its path, marked so it cannot equal a content id."""
+    return hashlib.sha256(b"unread\0" + source_path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _size(path: Path) -> int:
