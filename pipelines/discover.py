@@ -71,10 +71,14 @@ def discover(paths: Iterable[Path], skip: Path | None = None) -> Discovery:
             found.skipped.append(Skipped(display(os.fsencode(root))[0], SKIP_REASONS["repeated"]))
             continue
         seen_roots.add(identity)
-        if root.is_dir():
+        mode = root.stat().st_mode
+        if stat.S_ISDIR(mode):
             _walk(root, label, found, skipped_dir)
-        else:
+        elif stat.S_ISREG(mode):
             found.inputs.append(_input(root, tuple(label.split("/"))))
+        else:  # a FIFO named on the command line would block the run on its first read
+            reason = SKIP_REASONS["fifo"] if stat.S_ISFIFO(mode) else SKIP_REASONS["special"]
+            found.skipped.append(Skipped(_joined(tuple(label.split("/"))), reason))
     _make_unique(found.inputs)
     return found
 
@@ -83,7 +87,7 @@ def _labels(roots: list[Path]) -> list[str]:
     """The prefix of each root in ``source_path``: nothing for a single folder, else its name,
     lengthened with parent folders until no two roots share one (``a/2024``, ``b/2024``)."""
     if len(roots) == 1:
-        return [roots[0].name if roots[0].is_file() else ""]
+        return ["" if roots[0].is_dir() else roots[0].name]
     parts = [Path(os.path.abspath(r)).parts for r in roots]
     depth = [1] * len(roots)
     while True:

@@ -32,7 +32,9 @@ def read(data: bytes) -> Document:
     blocks: list[Block] = []
     notes: list[str] = []
     for sheet in workbook.worksheets:
-        blocks.extend(sheet_tables(_grid(sheet), len(blocks)))
+        grid = _grid(sheet)
+        blocks.extend(sheet_tables(grid, len(blocks)))
+        notes.extend(grid.notes)
         notes.extend(sheet_hidden_notes(sheet))
     notes.extend(_formula_notes(data))
     return Document(blocks=blocks, file_format="xlsx", notes=notes)
