@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import extract
+import normalize
+import pipelines
 from extract.errors import DocumentLoadError
 from extract.findings import CATALOGUE, Finding
 from extract.limits import LimitExceeded, applied
@@ -74,7 +79,7 @@ def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
             data = _load(path, settings)
         digest = hashlib.sha256(data).hexdigest()
         doc_id = digest[:16]
-        with _timed(timings, "read"):
+        with _timed(timings, "read"), library_errors_are_the_files():
             file_format = sniff(data)
             document = reader_for(file_format)(data)
         taxonomy = _taxonomy(settings.taxonomy)
@@ -104,6 +109,38 @@ def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
             "no goal table (绩效目标表) was recognised in the document"
         normalized.findings.append(Finding.of("no_goal_tables", why))
     return _result(data, digest, source_path, file_format, document.encoding, normalized, timings)
+
+
+@contextmanager
+def library_errors_are_the_files() -> Iterator[None]:
+    """While sniffing and reading, an exception raised inside a reading library (zlib, zipfile,
+    pdfminer, openpyxl, xlrd, …) is the file's fault: it becomes a ``DocumentLoadError`` sentence.
+
+    Readers map the failures they know; corrupt files find new ones (a byte-flip campaign
+    found zlib errors, zip versions and malformed PDF boxes). An exception raised in our own
+    code is still an internal error: that one is a bug to fix, not a bad file.
+    """
+    try:
+        yield
+    except (DocumentLoadError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        if not _raised_in_library(exc):
+            raise
+        raise DocumentLoadError(f"corrupt or unreadable file: {_library_message(exc)}") from None
+
+
+_OUR_CODE = tuple(str(Path(module.__file__).resolve().parent) + os.sep for module in (extract, normalize, pipelines))
+
+
+def _raised_in_library(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and not os.path.realpath(frames[-1].filename).startswith(_OUR_CODE)
+
+
+def _library_message(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
 
 def _load(path: Path, settings: Settings) -> bytes:

@@ -34,7 +34,7 @@ def _body(data: bytes) -> etree._Element:
         root = etree.fromstring(package.read(DOCUMENT_PART), parser)
     except etree.XMLSyntaxError:
         raise DocumentLoadError(f"corrupt Word file: {DOCUMENT_PART} is not well-formed XML") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DocumentLoadError(f"corrupt Word file: {_short(exc)}") from None
     body = root.find(w("body"))
     if body is None:

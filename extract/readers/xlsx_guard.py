@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from openpyxl.utils.cell import range_boundaries
 
@@ -35,8 +36,8 @@ def check_package(data: bytes) -> None:
 def _member(package: zipfile.ZipFile, name: str) -> bytes:
     try:
         return package.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-        raise DocumentLoadError(f"corrupt Excel file: {name} cannot be unpacked ({type(exc).__name__})") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise DocumentLoadError(f"corrupt Excel file: {name} cannot be unpacked ({str(exc)[:100] or type(exc).__name__})") from None
 
 
 def _check_merges(name: str, xml: bytes) -> None:
