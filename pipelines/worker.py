@@ -19,6 +19,7 @@ none is ever orphaned, even by ``kill -9``.
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -67,6 +68,7 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     """Read files sent over ``conn`` until the main process sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    faulthandler.disable()  # a crash is reported as the file's error, not as a stack dump on stderr
     _die_with_parent()
     _cap_memory(settings.max_memory_mb)
     while True:
@@ -77,7 +79,11 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
         if job is None:
             return
         index, path, source = job
-        result = process_file(path, source, settings)
+        try:
+            result = process_file(path, source, settings)
+        except MemoryError:  # outside the reading stages (process_file maps those itself)
+            error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
+            result = failed_result(path, source, None, None, error, "limit_exceeded", {})
         try:
             conn.send((index, result))
         except (OSError, ValueError):
