@@ -16,7 +16,7 @@ from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
-from pipelines.worker import Terminated, raise_on_sigterm, results
+from pipelines.worker import Terminated, results, sigterm_as_interrupt
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
@@ -151,9 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
     )
     command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
-    raise_on_sigterm()
     try:
-        return command(args)
+        with sigterm_as_interrupt():
+            return command(args)
     except (SettingsError, UnsafeOutputError, PreflightError, FileNotFoundError, ValueError) as exc:
         parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
     except KeyboardInterrupt as exc:

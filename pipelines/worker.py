@@ -24,9 +24,11 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -43,13 +45,22 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: stop, kill the workers, leave the previous output whole."""
 
 
-def raise_on_sigterm() -> None:
-    """Turn SIGTERM into ``Terminated`` in the main process (call once, from the CLI)."""
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM raises ``Terminated`` (the CLI's run); the previous handler
+    comes back afterwards, so calling ``main()`` from Python leaves the caller's signals alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
 
     def handler(signum: int, frame: object) -> None:
         raise Terminated
 
-    signal.signal(signal.SIGTERM, handler)
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def results(items: list[Item], settings: Settings) -> Iterator[FileResult]:
