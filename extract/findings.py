@@ -40,6 +40,9 @@ CATALOGUE: dict[str, FindingKind] = {
     "missing_indicator_name": FindingKind("warning", "parse", "An indicator row has a target but no indicator name."),
     "skipped_block": FindingKind("info", "parse", "A grid that is not an indicator grid (审核意见, 资金来源, …) was passed over; its rows are in `raw`."),
     "unparsed_form_value": FindingKind("warning", "parse", "A header-block value (budget, percentage) could not be read as a number."),
+    "target_column_inferred": FindingKind("warning", "parse", "No grid column is headed as the target; the first unnamed column holding target-like values was taken as the target."),
+    "long_term_only": FindingKind("info", "parse", "A row of the long-term (长期/实施期) grid has no annual row of the same name; its raw cells are kept in the finding."),
+    "budget_label_preferred": FindingKind("info", "parse", "Several budget labels give one field (资金总额 over the whole project, 当年申请 for the year); the year's budget was taken."),
     "money_unit_conflict": FindingKind("warning", "parse", "A table declares two different money units (单位：万元 and 预算数（元）); the first was kept."),
     # normalization
     "unmapped_label": FindingKind("warning", "normalize", "A 一级/二级 label matches no canonical code; the raw label is kept."),
@@ -49,6 +52,8 @@ CATALOGUE: dict[str, FindingKind] = {
     "level_mismatch": FindingKind("warning", "normalize", "A 二级 label cannot sit under its 一级 (often a label filled down too far); level 1 follows the 二级."),
     "unparsed_weight": FindingKind("warning", "normalize", "A 权重/分值 cell is not a number (10, 10分 and 10% are read as 10); the weight is null."),
     "division_code_invalid": FindingKind("warning", "normalize", "A project code's first six digits are not a known administrative division code."),
+    "budget_total_derived": FindingKind("info", "normalize", "The total budget cell is blank; budget_total is the sum of the printed 财政资金 and 其他资金."),
+    "year_from_context": FindingKind("info", "normalize", "The table states no year; the year was taken from the notice or heading printed just above it."),
     "money_unit_assumed": FindingKind("warning", "normalize", "The table states no money unit (单位：万元/元); 万元 was assumed."),
     # quality of the submission
     "placeholder_value": FindingKind("warning", "quality", "A target, indicator name or description still holds a template placeholder (**, XX, …)."),

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -134,6 +134,17 @@ class _Bound:
     mult: str | None
     more: str | None
     unit: str | None
+
+
+def with_operator(target: Target, op: str | None) -> Target:
+    """A target whose operator is printed in a column of its own (指标方向 ≥ beside ``95``).
+
+    Only a bare number (read as ``=``) takes the column's operator: a target that prints its
+    own operator (``≤20工作日``) keeps it.
+    """
+    if op is None or target.value is None or target.op != "=":
+        return target
+    return replace(target, op=op)
 
 
 def value_type_of(target: Target) -> str:
