@@ -49,7 +49,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "level1_inferred": FindingKind("info", "normalize", "The 一级 label is missing; the canonical level 1 was inferred from the 二级 label."),
     "level2_inferred": FindingKind("info", "normalize", "The 二级 label is missing; the canonical level 2 was inferred from the 一级 label."),
     "conflicting_values": FindingKind("warning", "normalize", "A header-block amount is printed more than once with different values; the first is used."),
-    "level_mismatch": FindingKind("warning", "normalize", "A 二级 label cannot sit under its 一级 (often a label filled down too far); level 1 follows the 二级."),
+    "level_mismatch": FindingKind("warning", "normalize", "In a project table, a 二级 label that cannot sit under its printed 一级; both are kept as printed."),
     "unparsed_weight": FindingKind("warning", "normalize", "A 权重/分值 cell is not a number (10, 10分 and 10% are read as 10); the weight is null."),
     "division_code_invalid": FindingKind("warning", "normalize", "A project code's first six digits are not a known administrative division code."),
     "budget_total_derived": FindingKind("info", "normalize", "The total budget cell is blank; budget_total is the sum of the printed 财政资金 and 其他资金."),

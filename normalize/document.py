@@ -296,13 +296,13 @@ def _levels(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, findings: list[F
 
 def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, level2: Match,
              findings: list[Finding]) -> Match:
-    """A 二级 label that cannot sit under its 一级 (usually a label filled down too far): the
-    二级 is the more specific of the two, so level 1 follows it when it names one parent."""
-    parent = taxonomy.parent_of(level2.code, raw.kind)
-    where = f"二级 {row.level2!r} does not belong under 一级 {row.level1!r}"
-    findings.append(Finding.of("level_mismatch", f"{where}; level 1 set to {parent}" if parent else where,
-                               table_index=raw.index, row_index=row.row_index))
-    return Match(parent, "inferred", 1.0) if parent else level1
+    """A 二级 label that cannot sit under its printed 一级: both are kept as printed (the parser
+    no longer fills a 一级 down into a group it cannot head) and a project table reports it;
+    overall tables group their 二级 labels freely."""
+    if raw.kind == "project":
+        findings.append(Finding.of("level_mismatch", f"二级 {row.level2!r} does not belong under 一级 {row.level1!r}",
+                                   table_index=raw.index, row_index=row.row_index))
+    return level1
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:
