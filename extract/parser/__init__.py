@@ -59,6 +59,7 @@ class _Builder:
     form: FormReader
     grids: list[GridReader] = field(default_factory=list)
     skipping: str | None = None  # a non-indicator block (审核意见, …) being passed over
+    closed: bool = False  # a heading after the grid ended it: later rows are not indicators
     phase: str | None = None  # the phase a 长期/年度绩效指标 row announced for the next grid
     title_years: list[int] = field(default_factory=list)
     context_years: list[int] = field(default_factory=list)
@@ -110,6 +111,11 @@ class _Parser:
             return
         if self.lex.is_title_paragraph(text):
             self._open(text, para.pos)
+        elif (phase := self.lex.phase_of(text)) and self.current:
+            self.current.phase, self.current.skipping = phase, None
+        elif self.lex.is_section_heading(text) and self.current and self._has_grid(self.current):
+            self.current.closed = True
+            self.recent = [text]
         elif (year := _YEAR_LINE.fullmatch(compact(text))) and self.current and not self._has_grid(self.current):
             self.current.title_years.append(int(year.group(1)))
         elif self.current and not self._has_grid(self.current) and self.current.form.label_line(text):
@@ -139,6 +145,9 @@ class _Parser:
         if len(filled) == 1 and self.lex.is_title(filled[0]):
             self._title_row(filled[0], row[0].pos or table_pos)
             return
+        if len(filled) == 1 and self.lex.is_section_heading(filled[0]) and self.current and self.current.grid:
+            self.current.closed = True
+            return
         if (len(filled) == 1 and (year := _YEAR_LINE.fullmatch(compact(filled[0])))
                 and self.current and not self._has_grid(self.current)):
             self.current.title_years.append(int(year.group(1)))
@@ -161,6 +170,11 @@ class _Parser:
             current.form.declare_unit(unit, rest)
 
     def _feed(self, builder: _Builder, row: Row) -> None:
+        if builder.closed:
+            if self._starts_form(row):
+                return self._feed(self._open(None, row[0].pos), row)
+            builder.skipping = builder.skipping or "after the goal table"
+            return self._skip(builder, row)
         if builder.skipping is not None:
             if header_of(row, self.lex) is None:
                 return self._skip(builder, row)

@@ -24,6 +24,7 @@ _UNIT = r"(亿元|万元|千元|元)"
 _UNIT_LINE = re.compile(rf"\(?(?:金额)?单位:{_UNIT}\)?")
 # A budget label carrying its unit: 预算数（万元）, 其中：财政资金（万元）, 资金总额(元).
 _LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
+_UNIT_IN_HEADING = re.compile(rf"\S\((?:金额)?单位:{_UNIT}\)$")
 _TITLE_END = re.compile(r"表[)\]】」』〕》\"”’':]*$")
 _LABEL_MAX = 15  # a budget label is short; a longer text ending in (元) is a sentence
 _BUDGET_WORDS = ("预算", "资金", "金额", "经费", "拨款", "支出", "财政", "合计", "小计", "投资")
@@ -34,7 +35,8 @@ _HEADER_NOTE = re.compile(r"\([^()]{0,8}\)$")
 _SECTIONS = {"grid_columns", "ambiguous_grid_columns", "grid_phases", "form_fields", "budget_ranks",
                     "budget_columns", "label_decorations", "budget_groups", "subtotal_labels",
                     "other_form_labels", "spending_plan_labels", "title_markers", "overall_markers",
-                    "self_evaluation_markers", "non_indicator_blocks", "value_type_words", "operator_words"}
+                    "self_evaluation_markers", "non_indicator_blocks", "value_type_words", "operator_words",
+             "section_markers"}
 OPERATORS = (">=", "<=", ">", "<", "=")
 PHASES = ("long_term", "annual")
 
@@ -68,6 +70,12 @@ class Lexicon:
     value_types: frozenset[str]
     operators: dict[str, str]  # compact word -> operator
     other_form_labels: frozenset[str] = frozenset()
+    section_markers: tuple[str, ...] = ()
+
+    def is_section_heading(self, text: str) -> bool:
+        """An attachment or another table's heading (附：…, …（单位：万元）): the grid above is over."""
+        key = compact(text)
+        return key.startswith(self.section_markers) or bool(_UNIT_IN_HEADING.search(key))
 
     @cached_property
     def all_labels(self) -> frozenset[str]:
@@ -268,6 +276,7 @@ def build(data: dict[str, Any]) -> Lexicon:
         value_types=frozenset(_words(data, "value_type_words")),
         operators=_operators(data),
         other_form_labels=frozenset(compact(s) for s in _words(data, "other_form_labels")),
+        section_markers=tuple(compact(s) for s in _words(data, "section_markers")),
     )
 
 
