@@ -6,8 +6,10 @@ import re
 
 from extract.text import compact
 
-TO_WAN = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
-_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)(亿元|万元|元)?$")
+TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4, "万": 1.0, "亿": 1e4}
+_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)(亿元|万元|千元|元|万|亿)?$")
+# A fund named before its amount: 中央衔接推进乡村振兴补助资金(少数民族发展任务)50.
+_NAMED_AMOUNT = re.compile(r"^[^\d]*[\u4e00-\u9fff)）](-?\d+(?:\.\d+)?)(亿元|万元|千元|元|万|亿)?$")
 
 
 def parse_number(text: str | None) -> float | None:
@@ -24,7 +26,8 @@ def to_wan(text: str | None, money_unit: str | None) -> float | None:
     """
     if not text:
         return None
-    match = _AMOUNT.match(compact(text).replace(",", ""))
+    key = compact(text).replace(",", "")
+    match = _AMOUNT.match(key) or _NAMED_AMOUNT.match(key)
     if not match:
         return None
     unit = match.group(2) or money_unit or "万元"

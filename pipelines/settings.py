@@ -26,6 +26,7 @@ class Settings:
     jobs: int = 1
     max_file_mb: float = DEFAULT_MAX_MB
     taxonomy: Path | None = None
+    lexicon: Path | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_memory_mb: float = DEFAULT_MAX_MEMORY_MB
     max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB
@@ -41,6 +42,8 @@ class Settings:
             raise SettingsError(f"max_file_mb must be a positive number of megabytes, not {self.max_file_mb!r}")
         if self.taxonomy is not None and not Path(self.taxonomy).is_file():
             raise SettingsError(f"taxonomy file {self.taxonomy} does not exist")
+        if self.lexicon is not None:
+            self._check_lexicon(Path(self.lexicon))
         self._check_limits()
 
     def _check_limits(self) -> None:
@@ -54,6 +57,19 @@ class Settings:
             raise SettingsError(f"max_zip_ratio must be at least 10 (ordinary Office files reach 20), not {self.max_zip_ratio!r}")
         if not isinstance(self.max_table_cells, int) or self.max_table_cells < 1000:
             raise SettingsError(f"max_table_cells must be a whole number of at least 1000, not {self.max_table_cells!r}")
+
+    @staticmethod
+    def _check_lexicon(path: Path) -> None:
+        """Load the extra lexicon now, so a bad file stops the run before any work."""
+        from extract.errors import ConfigError
+        from extract.parser.lexicon import lexicon
+
+        if not path.is_file():
+            raise SettingsError(f"lexicon file {path} does not exist")
+        try:
+            lexicon(path)
+        except ConfigError as exc:
+            raise SettingsError(str(exc)) from None
 
     @property
     def max_file_bytes(self) -> int:
