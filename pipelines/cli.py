@@ -11,7 +11,7 @@ from pathlib import Path
 from pipelines import __version__
 from pipelines.batch import RunSummary, discover, run
 from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
-from pipelines.preflight import PreflightError
+from pipelines.preflight import PreflightError, check_configuration
 from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
@@ -175,6 +175,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     settings = Settings(taxonomy=args.taxonomy)
+    check_configuration(settings)
     text, totals = review(results(discover(args.paths), settings), "info" if args.all else "warning")
     sys.stdout.write(text)
     return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding

@@ -166,6 +166,15 @@ def test_bad_taxonomy_is_refused_before_any_work_and_keeps_the_old_output(tmp_pa
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_taxonomy_of_the_wrong_shape_is_refused_by_check_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "extra.yaml"
+    bad.write_text("level1: 5\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(SAMPLE_000), "--taxonomy", str(bad)])
+    assert exit_info.value.code == EXIT_USAGE
+    assert capsys.readouterr().err.startswith(f"goaltables: error: taxonomy file {bad} cannot be used: ")
+
+
 SLOW_RUN = textwrap.dedent("""\
     import sys, time
     from pipelines import worker
