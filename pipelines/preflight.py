@@ -35,8 +35,11 @@ def check_configuration(settings: Settings) -> None:
 
     try:
         _taxonomy(settings.taxonomy)
-    except Exception as exc:  # YAML, structure and alias errors alike: the file is the problem
+    except ValueError as exc:  # the loader's own sentence (bad YAML, unknown code, …)
         raise PreflightError(f"taxonomy file {settings.taxonomy} cannot be used: {_first_line(exc)}") from None
+    except Exception as exc:  # a layout the loader did not expect: the file is the problem
+        raise PreflightError(f"taxonomy file {settings.taxonomy} cannot be used: its layout differs from "
+                             f"normalize/taxonomy.yaml ({type(exc).__name__}: {_first_line(exc)})") from None
 
 
 class OutputLock:
