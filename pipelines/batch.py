@@ -18,7 +18,7 @@ from typing import Any
 
 from extract.findings import Finding
 from pipelines import __version__
-from pipelines.discover import Discovery, Input, Skipped
+from pipelines.discover import Discovery, Input, Skipped, check_inputs_exist
 from pipelines.discover import discover as find_inputs
 from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
 from pipelines.preflight import OutputLock, check_configuration
@@ -53,6 +53,7 @@ def discover(paths: Iterable[Path], skip: Path | None = None) -> list[Item]:
 
 def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     started, clock = datetime.now(timezone.utc), time.perf_counter()
+    check_inputs_exist(paths)
     check_inputs_outside(paths, out_dir)
     check_output_dir(out_dir)
     check_configuration(settings)
@@ -60,8 +61,8 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
         found = find_inputs(paths, skip=out_dir)
         summary = RunSummary(out_dir=out_dir, files=len(found.inputs), skipped=found.skipped)
         writer = OutputWriter(out_dir)
+        results = contained_results([(i.path, i.source_path) for i in found.inputs], settings)
         try:
-            results = contained_results([(i.path, i.source_path) for i in found.inputs], settings)
             documents, entries = _consume(_named(results, found), writer, summary)
             writer.add("documents", documents)
             summary.counts = dict(writer.counts)
@@ -70,6 +71,8 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
         except BaseException:
             writer.abort()
             raise
+        finally:
+            results.close()  # stops the workers now, not when the traceback is freed
     return summary
 
 

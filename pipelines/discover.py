@@ -83,6 +83,13 @@ def discover(paths: Iterable[Path], skip: Path | None = None) -> Discovery:
     return found
 
 
+def check_inputs_exist(paths: Iterable[Path]) -> None:
+    """A path on the command line that does not exist is a typo: say so before any work."""
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"input {path} does not exist")
+
+
 def _labels(roots: list[Path]) -> list[str]:
     """The prefix of each root in ``source_path``: nothing for a single folder, else its name,
     lengthened with parent folders until no two roots share one (``a/2024``, ``b/2024``)."""

@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -63,7 +63,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def results(items: list[Item], settings: Settings) -> Iterator[FileResult]:
+def results(items: list[Item], settings: Settings) -> Generator[FileResult, None, None]:
     """One result per item, in input order, each file read in a contained worker."""
     pool = WorkerPool(settings)
     try:
