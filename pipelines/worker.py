@@ -210,7 +210,7 @@ class WorkerPool:
         """The task's result if it is settled: sent back, worker dead, or time is up."""
         if worker.conn.poll():
             try:
-                index, result = worker.conn.recv()
+                _, result = worker.conn.recv()
                 return result
             except (EOFError, OSError):
                 pass  # died while sending: fall through to the death sentence
