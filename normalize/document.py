@@ -17,7 +17,8 @@ from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
-from normalize.targets import Target, parse_target, value_type_of, with_operator
+from normalize.targets import Target, parse_target, printed_unit, value_type_of, with_operator
+from normalize.units import canonical_unit
 from normalize.taxonomy import Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
@@ -243,7 +244,8 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         target_op=target.op,
         target_value=target.value,
         target_value_max=target.value_max,
-        target_unit=target.unit,
+        target_unit=printed_unit(row.target, row.unit, target.unit),
+        target_unit_canonical=target.unit if target.unit and canonical_unit(target.unit) == target.unit else None,
         target_text=target.text,
         target_placeholder=target.placeholder,
         target_multiple=target.multiple,
@@ -258,7 +260,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         actual_raw=row.actual,
         actual_op=actual.op,
         actual_value=actual.value,
-        actual_unit=actual.unit,
+        actual_unit=printed_unit(row.actual, row.unit, actual.unit),
         score=parse_number(compact(row.score).removesuffix("分")) if row.score else None,
         deviation_reason=row.reason,
         remark=row.remark,

@@ -184,7 +184,7 @@ def _unparsed(raw: object, unit_hint: object) -> Target:
 
 
 def _parse(raw: str | None, unit_hint: str | None) -> Target:
-    hint = canonical_unit(unit_hint)
+    hint = unit_word(unit_hint)
     text = _tidy(raw) or None
     key = _key(raw)
     if key in _EMPTY:
@@ -361,6 +361,45 @@ def _parse_single(key: str, hint: str | None) -> Target | None:
     approx = [w for w in words if _PREFIXES[w] == _APPROX]
     approx += [suffix] if suffix and _SUFFIXES[suffix] == _APPROX else []
     return _assemble(lo, hi, ops, approx, grade, hint)
+
+
+@cache
+def _unit_word_pattern() -> re.Pattern[str]:
+    unit = "|".join(re.escape(u) for u in unit_spellings())
+    one = f"(?:{unit}|{_OTHER_UNIT})"
+    return re.compile(f"{one}(?:/{one})?")
+
+
+@lru_cache(maxsize=4096)
+def unit_word(text: str | None) -> str | None:
+    """A unit column's cell as a unit: canonical when units.yaml knows it, else the measure word
+    as printed (元/人·月); None for an empty cell, "-" or a word that is not a unit."""
+    unit = canonical_unit(text)
+    if unit is not None or not text:
+        return unit
+    key = _key(text)
+    if _unit_word_pattern().fullmatch(key) and not _NOT_UNIT.search(key):
+        base = re.split(r"[(/·]", key)[0]
+        return None if len(base) > 1 and canonical_unit(base[0]) else key
+    return None
+
+
+def printed_unit(raw: str | None, unit_hint: str | None, unit: str | None) -> str | None:
+    """The spelling of ``unit`` (a parsed target's unit) as the document prints it: ``元/平米``
+    and ``日`` rather than the canonical ``元/平方米`` and ``天``. The cell's own spelling comes
+    first (longest, rightmost), then the unit column's; else the unit itself."""
+    if unit is None or canonical_unit(unit) != unit:
+        return unit  # no unit, or a measure word units.yaml does not list: already as printed
+    key = _key(raw)
+    best = ""
+    for start in range(len(key)):
+        for end in range(start + len(best) + 1, min(len(key), start + 12) + 1):
+            if canonical_unit(key[start:end]) == unit:
+                best = key[start:end]
+    if best:
+        return best
+    hint = _key(unit_hint)
+    return hint if hint and canonical_unit(hint) == unit else unit
 
 
 def _bound(match: re.Match[str], i: int) -> _Bound | None:
