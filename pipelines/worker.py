@@ -141,10 +141,34 @@ class _Worker:
         self.task: _Task | None = None
 
     def kill(self) -> None:
+        """Kill the worker and whatever it started: LibreOffice runs in a session of its own,
+        so killing the worker alone would leave it running after a timeout."""
         if self.process.is_alive():
+            helpers = descendants(self.process.pid)
             self.process.kill()
+            for pid in helpers:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self.process.join()
         self.conn.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren, … of ``pid`` (Linux ``/proc``; empty elsewhere)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                pids = [int(p) for p in children.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found.extend(pids)
+            todo.extend(pids)
+    return found
 
 
 class WorkerPool:

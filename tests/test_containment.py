@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -123,6 +124,10 @@ def _misbehaving(path: Path, source: str, settings: Settings):  # noqa: ANN202 -
         os.kill(os.getpid(), signal.SIGSEGV)
     if name.startswith("oomkilled"):
         os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("helper"):  # like LibreOffice: a helper in its own session, then a hang
+        helper = subprocess.Popen(["sleep", "600"], start_new_session=True)
+        Path(path).with_suffix(".pid").write_text(str(helper.pid))
+        time.sleep(600)
     if name.startswith("hog"):
         bytearray(64 * 2**30)  # far past any --max-memory-mb
     return process_file(path, source, settings)
@@ -152,6 +157,18 @@ def test_timeout_memory_and_crashes_fail_alone_and_the_batch_goes_on(misbehaving
     assert docs.loc["segv.txt", "error"].startswith("its worker process crashed (SIGSEGV)")
     failed = docs[docs.status == "failed"]
     assert len(failed) == 4 and failed.doc_id.is_unique and failed.sha256.isna().all()
+
+
+def test_timeout_also_kills_the_helpers_a_worker_started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(worker, "process_file", _misbehaving)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "helper.txt").write_bytes(SAMPLE_000.read_bytes())
+    assert _extract(tmp_path / "in", "--out", tmp_path / "out", "--timeout", 1) == EXIT_SOME_FAILED
+    pid = int((tmp_path / "in" / "helper.pid").read_text())
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the helper outlived its worker's timeout"
 
 
 def test_memory_cap_fails_a_real_file_that_passes_the_reader_limits(tmp_path: Path) -> None:
