@@ -37,7 +37,7 @@ def add_limit_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
                        help=f"seconds one file may take before it fails (default: {DEFAULT_TIMEOUT_S})")
     group.add_argument("--max-memory-mb", type=float, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                       help=f"address space of each worker process (default: {DEFAULT_MAX_MEMORY_MB})")
+                       help=f"memory each worker may allocate for one file (default: {DEFAULT_MAX_MEMORY_MB})")
     group.add_argument("--max-unzipped-mb", type=float, default=DEFAULT_MAX_UNZIPPED_MB, metavar="MB",
                        help=f"unpacked size of a .docx/.xlsx package (default: {DEFAULT_MAX_UNZIPPED_MB})")
     group.add_argument("--max-zip-ratio", type=float, default=DEFAULT_MAX_ZIP_RATIO, metavar="R",

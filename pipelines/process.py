@@ -68,7 +68,16 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
     need a process to enforce them and are the caller's (``pipelines.worker``).
     """
     with applied(settings.read_limits):
-        return _process(path, source_path, settings)
+        try:
+            return _process(path, source_path, settings)
+        except MemoryError:
+            pass  # the traceback still holds the memory: build the row after leaving the handler
+    return out_of_memory(path, source_path, settings)
+
+
+def out_of_memory(path: Path, source_path: str, settings: Settings) -> FileResult:
+    error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
+    return failed_result(path, source_path, None, None, error, "limit_exceeded", {})
 
 
 def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
@@ -96,8 +105,7 @@ def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
     except DocumentLoadError as exc:
         return failed_result(path, source_path, data, file_format, str(exc), "unreadable_file", timings)
     except MemoryError:
-        error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
-        return failed_result(path, source_path, data, file_format, error, "limit_exceeded", timings)
+        raise  # handled by process_file, once the frames holding the memory are gone
     except RecursionError:
         error = "the document is nested too deeply to read (more levels than any real form has)"
         return failed_result(path, source_path, data, file_format, error, "unreadable_file", timings)

@@ -3,7 +3,8 @@
 A zip bomb that slips past the readers' limits, a parser that loops forever, or a segfault in
 a reading library must fail its own file and nothing else. So files never run in the main
 process: a few worker processes each take one file at a time, under an address-space cap
-(``RLIMIT_AS``, inherited by LibreOffice too), while the main process keeps the clock. A worker
+(``RLIMIT_AS``: ``--max-memory-mb`` beyond the worker's size at start, inherited by LibreOffice
+too), while the main process keeps the clock. A worker
 that overruns the time limit is killed; one that dies (the kernel's OOM killer, a crash) is
 noticed through its sentinel. Either way the file gets a ``failed`` row with one sentence,
 a fresh worker takes the next file, and the batch goes on, at any ``--jobs``.
@@ -24,6 +25,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from pipelines.process import FileResult, failed_result, process_file
+from pipelines.process import FileResult, failed_result, out_of_memory, process_file
 from pipelines.settings import Settings
 
 Item = tuple[Path, str]  # (file, source_path)
@@ -80,6 +82,8 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     faulthandler.disable()  # a crash is reported as the file's error, not as a stack dump on stderr
+    sys.unraisablehook = sys.__unraisablehook__  # not the parent's (a test runner's) hooks, which
+    sys.excepthook = sys.__excepthook__  # allocate and fail when memory runs out
     _die_with_parent()
     _cap_memory(settings.max_memory_mb)
     while True:
@@ -90,15 +94,23 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
         if job is None:
             return
         index, path, source = job
-        try:
-            result = process_file(path, source, settings)
-        except MemoryError:  # outside the reading stages (process_file maps those itself)
-            error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
-            result = failed_result(path, source, None, None, error, "limit_exceeded", {})
+        result = _contained(path, source, settings)
         try:
             conn.send((index, result))
+        except MemoryError:  # a result too big to pickle under the cap
+            conn.send((index, out_of_memory(path, source, settings)))
         except (OSError, ValueError):
             return
+
+
+def _contained(path: Path, source: str, settings: Settings) -> FileResult:
+    """``process_file``, with a MemoryError from outside its reading stages mapped too."""
+    result = None
+    try:
+        result = process_file(path, source, settings)
+    except MemoryError:
+        pass  # leave the handler first: its traceback holds the memory
+    return result if result is not None else out_of_memory(path, source, settings)
 
 
 def _die_with_parent() -> None:
@@ -112,12 +124,30 @@ def _die_with_parent() -> None:
 
 
 def _cap_memory(megabytes: float) -> None:
-    """Cap the address space, so a runaway allocation raises MemoryError (or kills only us)."""
-    limit = int(megabytes * 2**20)
+    """Let this worker allocate ``megabytes`` more address space than it starts with; past that
+    an allocation raises MemoryError (or kills only this worker).
+
+    The cap is added to the size at start because a forked worker inherits the main process's
+    address space, which grows to over 1 GB of untouched reservations (Arrow's allocator)
+    during a long run: an absolute cap would leave late workers too little to read anything.
+    """
+    limit = _address_space() + int(megabytes * 2**20)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 # --------------------------------------------------------------------------- the main side
