@@ -227,14 +227,15 @@ def _state(pid: int) -> str:
         return "Z"
 
 
-def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, signum: int, code: int) -> None:
     out = tmp_path / "out"
     assert _extract(SAMPLE_004, "--out", out) == EXIT_OK
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     process = _start_slow_run(tmp_path, out)
     workers = _children(process.pid)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) == 143
+    process.send_signal(signum)
+    assert process.wait(timeout=20) == code
     assert _gone(workers), "workers outlived the run"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder, no lock file
