@@ -103,6 +103,8 @@ def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
     except LimitExceeded as exc:
         return failed_result(path, source_path, data, file_format, str(exc), "limit_exceeded", timings)
     except DocumentLoadError as exc:
+        if _ran_out_of_memory(exc):
+            raise MemoryError from None  # a reader took it for corruption ("corrupt PDF: Unable to allocate …")
         return failed_result(path, source_path, data, file_format, str(exc), "unreadable_file", timings)
     except MemoryError:
         raise  # handled by process_file, once the frames holding the memory are gone
@@ -140,6 +142,17 @@ def library_errors_are_the_files() -> Iterator[None]:
 
 
 _OUR_CODE = tuple(str(Path(module.__file__).resolve().parent) + os.sep for module in (extract, normalize, pipelines))
+
+
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    """Readers map "any library exception" to a corrupt-file sentence; one that stood for a
+    MemoryError (the worker's cap) must say so instead, with the limit to raise."""
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__context__
+    return False
 
 
 def _raised_in_library(exc: BaseException) -> bool:

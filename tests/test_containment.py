@@ -185,6 +185,18 @@ def test_memory_cap_fails_a_real_file_that_passes_the_reader_limits(tmp_path: Pa
     assert docs.loc["good.txt", "n_indicators"] == 35
 
 
+def test_pdf_flate_bomb_is_stopped_by_the_memory_cap_with_the_limit_named(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bomb.pdf").write_bytes(make_hostile.flate_bomb_pdf())
+    (folder / "good.txt").write_bytes(SAMPLE_004.read_bytes())
+    out = tmp_path / "out"
+    assert _extract(folder, "--out", out, "--max-memory-mb", 512) == EXIT_SOME_FAILED
+    docs = _documents(out)
+    assert docs.loc["bomb.pdf", "error"] == "exceeded the 512 MB memory limit (raise it with --max-memory-mb)"
+    assert docs.loc["good.txt", "n_indicators"] == 35
+
+
 def test_worker_death_sentences_name_the_cause() -> None:
     settings = Settings()
     assert "out-of-memory killer" in worker.death_sentence(-signal.SIGKILL, settings)
