@@ -184,7 +184,7 @@ class FormReader:
         cells = [c for c in row if c.text and not c.continued and c.col in self._columns]
         if not cells or any(self._is_column_label(c.text) for c in cells):
             return False
-        row_label = next((c.text for c in row if c.text and c.col not in self._columns), label)
+        row_label = next((c.text for c in row if c.text and not c.continued and c.col not in self._columns), label)
         row_role = self.lex.form_role(row_label) or self.lex.budget_groups.get(self.lex.label_key(row_label))
         for cell in cells:
             column = self._columns[cell.col]
@@ -193,7 +193,7 @@ class FormReader:
                 continue
             if key in self.lex.budget_columns and row_role:
                 rank = self.lex.budget_rank(row_label) * _COLUMN_RANK + self.lex.budget_columns[key]
-                self._put(row_role, cell.text, row_label, rank)
+                self._put(row_role, cell.text, f"{row_label}/{column}", rank)
             elif role := self.lex.form_role(column):
                 self._put(role, cell.text, column)
         return True
@@ -239,7 +239,10 @@ class FormReader:
         nxt = cells[i + 1] if i + 1 < len(cells) else ""
         value = "" if self.lex.is_header_label(nxt) else nxt
         if role := self.lex.form_role(text):
-            if not (value and self._put_inline(value, rank)):
+            if role == "fund_source":
+                after = cells[i + 2] if i + 2 < len(cells) else ""
+                self._fund_source(nxt, after, rank)
+            elif not (value and self._put_inline(value, rank)):
                 self._put(role, value, text, rank)
         elif group := self.lex.budget_groups.get(self.lex.label_key(text)):
             self._groups[cell.col] = group  # a group's own cell holds a number only when no subtotal row follows
@@ -252,6 +255,22 @@ class FormReader:
             self.form.unit_line.append(text)
         elif not self.lex.is_header_label(text):
             self._put_inline(text, rank)
+
+    def _fund_source(self, value: str, after: str, rank: int | None) -> None:
+        """资金来源: ``区级财政资金 285.00 万元`` gives an amount to its label's field; a source
+        name alone (``市级财政``) is kept so normalization can tell the whole budget is fiscal.
+        A source label followed by its amount (``本级财政 | 386,400``) is read as a label."""
+        if not value or self._put_inline(value, rank):
+            return
+        if self.lex.is_header_label(value) and (_AMOUNT.fullmatch(compact(after)) or self.lex.is_header_label(after)
+                                                or not self.lex.form_role(value)):
+            return
+        key = compact(value)
+        for size in range(min(len(key), _LABEL_MAX), 1, -1):
+            if (role := self.lex.form_role(key[:size])) in BUDGET_ROLES and _AMOUNT.fullmatch(key[size:]):
+                self._put(role, key[size:], key[:size], rank)
+                return
+        self.form.fund_source.append(value)
 
     def _put_inline(self, text: str, rank: int | None) -> bool:
         """``项目名称：救助`` or ``年度资金总额:50万`` inside a cell; False if it holds no label."""
