@@ -166,7 +166,7 @@ class _Parser:
             current.title = title
         else:
             current = self._open(title, pos)
-        if rest and not current.form.label_line(rest) and (unit := money_unit_in(rest)):
+        if rest and not current.form.label_line(rest, without_colons=True) and (unit := money_unit_in(rest)):
             current.form.declare_unit(unit, rest)
 
     def _feed(self, builder: _Builder, row: Row) -> None:

@@ -79,9 +79,13 @@ class FormReader:
             self._finished = True
             self._settle_ranks()
 
-    def label_line(self, text: str) -> bool:
-        """Read ``预算单位：X 金额单位：万元`` (a paragraph or a cell); False if it holds no label."""
-        pairs = self.labels_in(text, self.lex)
+    def label_line(self, text: str, without_colons: bool = False) -> bool:
+        """Read ``预算单位：X 金额单位：万元`` (a paragraph or a cell); False if it holds no label.
+
+        ``without_colons`` also reads ``编制单位 X 项目负责人 Y``, a header row folded into the
+        title cell, where the labels themselves separate the values.
+        """
+        pairs = self.labels_in(text, self.lex) or (self._label_run(text) if without_colons else [])
         if not pairs:
             return False
         for label, value in pairs:
@@ -110,6 +114,25 @@ class FormReader:
             return []
         ends = [s for s, _, _ in starts[1:]] + [len(flat)]
         return [(label, flat[colon + 1:end].strip()) for (_, colon, label), end in zip(starts, ends)]
+
+    def _label_run(self, text: str) -> list[tuple[str, str]]:
+        """``编制单位北泉市图书馆项目负责人许晴``: labels known to the lexicon, each followed by its
+        value up to the next label; the text must start with a label."""
+        key = compact(text).replace(":", "")
+        found: list[tuple[int, int]] = []  # (start, end) of each label
+        i = 0
+        while i < len(key):
+            size = next((n for n in range(min(_LABEL_MAX, len(key) - i), 1, -1)
+                         if self.lex.is_header_label(key[i:i + n])), 0)
+            if size:
+                found.append((i, i + size))
+                i += size
+            elif not found:
+                return []
+            else:
+                i += 1
+        ends = [start for start, _ in found[1:]] + [len(key)]
+        return [(key[a:b], key[b:end]) for (a, b), end in zip(found, ends)]
 
     def _put_labelled(self, label: str, value: str, rank: int | None = None) -> None:
         if compact(label) in _MONEY_LABELS:
