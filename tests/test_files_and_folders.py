@@ -17,7 +17,8 @@ import pytest
 
 from pipelines import discover as discovery
 from pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
-from pipelines.preflight import OutputLock
+from pipelines.output import OutputWriter
+from pipelines.preflight import OutputLock, remove_stale_staging
 from tests.conftest import ROOT, SAMPLE_000, SAMPLE_004
 
 GBK_NAME = "预算绩效目标表".encode("gbk") + b".txt"
@@ -173,6 +174,15 @@ def test_taxonomy_of_the_wrong_shape_is_refused_by_check_too(tmp_path: Path, cap
         main(["check", str(SAMPLE_000), "--taxonomy", str(bad)])
     assert exit_info.value.code == EXIT_USAGE
     assert capsys.readouterr().err.startswith(f"goaltables: error: taxonomy file {bad} cannot be used: ")
+
+
+def test_stale_staging_cleanup_matches_the_writers_staging_folders(tmp_path: Path) -> None:
+    """If the writer ever names its staging folder differently, this fails instead of the
+    cleanup silently finding nothing."""
+    writer = OutputWriter(tmp_path / "out")
+    assert writer.staging.is_dir()
+    remove_stale_staging(tmp_path / "out")
+    assert not writer.staging.exists()
 
 
 SLOW_RUN = textwrap.dedent("""\
