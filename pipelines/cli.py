@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION, epilog=EXTRACT_EPILOG, formatter_class=_Formatter,
     )
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                         help="input files or folders (folders are searched recursively; hidden files are skipped)")
+                         help="input files or folders (folders are searched recursively; hidden and lock files, FIFOs "
+                              "and broken links are skipped and listed in manifest.json)")
     extract.add_argument("--out", "-o", required=True, type=Path, metavar="DIR", help="output folder")
     extract.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                          help="files processed in parallel by N worker processes (default: 1)")
