@@ -128,6 +128,7 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
     check.add_argument("--all", action="store_true", help="also list notes (info findings such as filled-down labels)")
     check.add_argument("--taxonomy", type=Path, metavar="FILE", help="extra taxonomy YAML, as for extract")
+    add_limit_options(check)
     _add_verbosity(check)
 
 
@@ -175,7 +176,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    settings = Settings(taxonomy=args.taxonomy)
+    settings = Settings(taxonomy=args.taxonomy, **limit_settings(args))
     check_configuration(settings)
     text, totals = review(results(discover(args.paths), settings), "info" if args.all else "warning")
     sys.stdout.write(text)
