@@ -112,6 +112,17 @@ def test_library_exceptions_are_mapped_to_one_sentence(name: str, start: str) ->
     assert "internal error" not in result.document.error and "\n" not in result.document.error
 
 
+@pytest.mark.parametrize("make, name", [(make_hostile.xxe_docx, "xxe.docx"), (make_hostile.xxe_xlsx, "xxe.xlsx")])
+def test_external_entities_leak_nothing(tmp_path: Path, make, name: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-7f3a", encoding="utf-8")
+    path = tmp_path / name
+    path.write_bytes(make(secret))
+    result = process_file(path, name, Settings())
+    rows = [result.document, *result.tables, *result.indicators, *result.findings]
+    assert "SECRET-7f3a" not in repr(rows)
+
+
 # --------------------------------------------------------------------------- the worker
 
 
