@@ -71,6 +71,10 @@ KNOWN_WRONG: dict[str, list[Fix]] = {
     "shifted_rows.txt": [Fix(
         (G,), "the invented unit 桐庐山县总工会 is resolved to 360483 江西省九江市庐山市 by a partial name "
         "match; an unknown county should leave the region null", tables={0: dict(NO_REGION)})],
+    "word_export_utf16.txt": [Fix(
+        (G,), "the unit line above the table prints the unit name alone (杉溪县妇女联合会 | 单位：万元, as "
+        "sample 000 prints 711001怀来县总工会 there) but unit_name and unit_role stay null; expected "
+        "杉溪县妇女联合会 / unit", tables={0: {"unit_name": "杉溪县妇女联合会", "unit_role": "unit"}})],
     "twin_grids.docx": [Fix(
         (I,), "沿岸防洪标准 (flood-control standard, target 逐步提高) gets indicator_kind cost_control; "
         "it measures no cost (expected null)", rows={(0, 2): {"indicator_kind": None}})],
@@ -190,7 +194,7 @@ def cases() -> list[Any]:
 
 
 def test_every_trap_has_a_fixture_and_a_golden_file() -> None:
-    assert len(FIXTURES) >= 24
+    assert len(FIXTURES) >= 25
     for name in FIXTURES:
         assert (golden.TRAP_GOLDEN / f"{name}.json").exists() or golden.REGEN, name
     assert {p.name for p in golden.TRAP_GOLDEN.glob("*.json")} <= {f"{n}.json" for n in FIXTURES}
