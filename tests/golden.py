@@ -1,6 +1,8 @@
 """Golden records: every field of every table, indicator and unit-goal row of a sample.
 
-``tests/data/golden/<sample>.json`` holds the hand-checked expectation. Regenerate only after
+``tests/data/golden/<sample>.json`` holds the hand-checked expectation; ``tests/data/golden/traps/``
+holds those of the trap fixtures (document, goal tables, indicators and findings; see
+tests/test_traps.py). Regenerate only after
 checking the differences by hand: ``GOALTABLES_REGEN_GOLDEN=1 make test`` (a test fails while
 the flag is set, so it cannot stay on in CI).
 """
