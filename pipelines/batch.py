@@ -9,6 +9,7 @@ and the run lock are checked before any file is read (``pipelines.preflight``).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 from extract.findings import Finding
 from pipelines import __version__
-from pipelines.discover import Discovery, Input, Skipped, check_inputs_exist
+from pipelines.discover import Discovery, Input, Skipped, check_inputs_exist, display
 from pipelines.discover import discover as find_inputs
 from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
 from pipelines.preflight import OutputLock, check_configuration
@@ -153,7 +154,7 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
-        "inputs": [str(p) for p in paths],
+        "inputs": [display(os.fsencode(p))[0] for p in paths],  # valid UTF-8 even for GBK folder names
         "settings": {"jobs": settings.jobs, "max_file_mb": settings.max_file_mb,
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,

@@ -49,6 +49,18 @@ def test_non_utf8_file_names_are_read_and_kept_losslessly(tmp_path: Path) -> Non
     assert (findings.code == "non_utf8_name").sum() == 2
 
 
+def test_a_non_utf8_folder_named_on_the_command_line_does_not_stop_the_run(tmp_path: Path) -> None:
+    root = os.fsencode(tmp_path) + b"/" + "预算".encode("gbk")
+    os.mkdir(root)
+    with open(root + b"/" + GBK_NAME, "wb") as out:
+        out.write(SAMPLE_000.read_bytes())
+    out = tmp_path / "out"
+    assert _extract(os.fsdecode(root), SAMPLE_004, "--out", out) == EXIT_OK
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert sorted(docs.source_path) == ["004_48fcdb4031b524de.txt", "预算/预算绩效目标表.txt"]
+    assert _manifest(out)["inputs"][0].endswith("/预算")
+
+
 def test_source_path_is_unique_across_roots_with_the_same_relative_paths(tmp_path: Path) -> None:
     for parent, sample in (("a", SAMPLE_000), ("b", SAMPLE_004)):
         (tmp_path / parent / "2024").mkdir(parents=True)
