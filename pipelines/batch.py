@@ -19,7 +19,8 @@ from typing import Any
 
 from extract.findings import Finding
 from pipelines import __version__
-from pipelines.discover import Discovery, Input, Skipped, check_inputs_exist, display
+from extract.limits import applied
+from pipelines.discover import Discovery, Filters, Input, Skipped, check_inputs_exist, display
 from pipelines.discover import discover as find_inputs
 from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
 from pipelines.preflight import OutputLock, check_configuration
@@ -31,7 +32,6 @@ from pipelines.worker import results as contained_results
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
 COVERED = ("level1", "level2", "indicator_kind")  # indicator columns whose fill rate the summary reports
-Item = tuple[Path, str]  # (file, source_path)
 
 
 @dataclass
@@ -47,9 +47,15 @@ class RunSummary:
     seconds: float = 0.0
 
 
-def discover(paths: Iterable[Path], skip: Path | None = None) -> list[Item]:
-    """Input files with their source paths (see ``pipelines.discover`` for what is skipped)."""
-    return [(i.path, i.source_path) for i in find_inputs(paths, skip).inputs]
+def discover(paths: Iterable[Path], skip: Path | None = None, settings: Settings = Settings()) -> list[Input]:
+    """Input files and archive members (see ``pipelines.discover`` for what is skipped)."""
+    return _find(paths, skip, settings).inputs
+
+
+def _find(paths: Iterable[Path], skip: Path | None, settings: Settings) -> Discovery:
+    """Discovery under the run's limits: zips inside zips are opened while listing."""
+    with applied(settings.read_limits):
+        return find_inputs(paths, skip, Filters(settings.include, settings.exclude), settings.max_file_bytes)
 
 
 def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
@@ -59,10 +65,10 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     check_output_dir(out_dir)
     check_configuration(settings)
     with OutputLock(out_dir):
-        found = find_inputs(paths, skip=out_dir)
+        found = _find(paths, out_dir, settings)
         summary = RunSummary(out_dir=out_dir, files=len(found.inputs), skipped=found.skipped)
         writer = OutputWriter(out_dir)
-        results = contained_results([(i.path, i.source_path) for i in found.inputs], settings)
+        results = contained_results(found.inputs, settings)
         try:
             documents, entries = _consume(_named(results, found), writer, summary)
             writer.add("documents", documents)
@@ -159,7 +165,8 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
                      "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,
-                     "max_table_cells": settings.max_table_cells},
+                     "max_table_cells": settings.max_table_cells,
+                     "include": list(settings.include), "exclude": list(settings.exclude)},
         "counts": summary.counts,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
         "coverage": summary.coverage,

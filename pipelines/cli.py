@@ -13,6 +13,7 @@ from pipelines.batch import RunSummary, discover, run
 from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
 from pipelines.preflight import PreflightError, check_configuration
 from pipelines.report import review
+from pipelines.run_options import SELECTION_EPILOG, add_selection_options, selection_settings
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
@@ -41,6 +42,7 @@ output:
   Column reference: docs/schema.md. Finding codes: docs/findings.md.
 
 {LIMITS_EPILOG}
+{SELECTION_EPILOG}
 {SKIPPED_EPILOG}
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
+    add_selection_options(extract)
     add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
-                        **limit_settings(args))
+                        **limit_settings(args), **selection_settings(args))
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
@@ -178,7 +181,7 @@ def _extract(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     settings = Settings(taxonomy=args.taxonomy, **limit_settings(args))
     check_configuration(settings)
-    text, totals = review(results(discover(args.paths), settings), "info" if args.all else "warning")
+    text, totals = review(results(discover(args.paths, settings=settings), settings), "info" if args.all else "warning")
     sys.stdout.write(text)
     return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding
 

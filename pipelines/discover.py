@@ -14,11 +14,15 @@ as UTF-8, else as GBK, else with ``\\xNN`` escapes; ``raw_path`` then holds the 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
 import stat
+import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from extract.errors import DocumentLoadError
 
 HIDDEN = "hidden file or folder (name starts with a dot)"
 OFFICE_LOCK = "Office lock file (~$…) of a document that was open in Word or Excel"
@@ -33,14 +37,54 @@ SKIP_REASONS = {
     "unreadable": "folder cannot be read",
     "output": "the output folder of this run",
     "repeated": "given twice on the command line",
+    "excluded": "matches --exclude",
+    "not_included": "matches no --include pattern",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    path: Path  # as the operating system knows it (undecodable bytes as surrogate escapes)
+    """One file to read: a file on disk, or a member of a zip archive (``member`` non-empty).
+
+    This is what a worker receives (``pipelines.worker``), so it stays small and picklable.
+    """
+
+    path: Path  # as the operating system knows it (undecodable bytes as surrogate escapes); a member's archive
     source_path: str  # unique, valid UTF-8, relative to the root given
     raw_path: bytes | None = None  # the relative path's bytes, when they are not UTF-8
+    member: tuple[int, ...] = ()  # directory positions inside ``path`` (two for a zip inside a zip)
+    error: str | None = None  # known to fail before reading (a corrupt or too deeply nested archive)
+    size: int | None = None  # a member's declared size (its file has none of its own)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """``--include`` / ``--exclude`` glob patterns, matched against ``source_path``.
+
+    Case-insensitive (Windows archives mix ``.DOC`` and ``.doc``), and ``*`` also matches ``/``,
+    so ``*.docx`` selects Word files at any depth and ``*/草稿/*`` leaves out every draft folder.
+    Exclusions apply to folders and archives too (their contents are not searched); inclusions
+    apply to files only, so ``--include '*.docx'`` still finds the .docx inside folders and zips.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    _folded: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_folded", (tuple(p.casefold() for p in self.include),
+                                              tuple(p.casefold() for p in self.exclude)))
+
+    def reason(self, source_path: str, is_file: bool) -> str | None:
+        """Why ``source_path`` is left out, or None to keep it."""
+        include, exclude = self._folded
+        name = source_path.casefold()
+        for pattern, original in zip(exclude, self.exclude):
+            if fnmatch.fnmatchcase(name, pattern):
+                return f"{SKIP_REASONS['excluded']} {original}"
+        if is_file and include and not any(fnmatch.fnmatchcase(name, p) for p in include):
+            return SKIP_REASONS["not_included"]
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +97,18 @@ class Skipped:
 class Discovery:
     inputs: list[Input]
     skipped: list[Skipped]
+    filters: Filters = Filters()
+    max_file_bytes: int = 200 * 2**20  # --max-file-mb, for the zips inside zips opened while listing
 
 
-def discover(paths: Iterable[Path], skip: Path | None = None) -> Discovery:
+def discover(paths: Iterable[Path], skip: Path | None = None, filters: Filters = Filters(),
+             max_file_bytes: int = 200 * 2**20) -> Discovery:
     """Inputs and skipped entries under ``paths`` (folders searched recursively, in name
-    order); ``skip`` is our own output folder. A path that does not exist raises
-    FileNotFoundError: that is a typo on the command line, not a problem of the archive."""
+    order; zip archives listed in place, see ``pipelines.archives``); ``skip`` is our own
+    output folder. A path that does not exist raises FileNotFoundError: that is a typo on the
+    command line, not a problem of the archive."""
     roots = list(paths)
-    found = Discovery([], [])
+    found = Discovery([], [], filters, max_file_bytes)
     skipped_dir = _identity(skip) if skip is not None and skip.exists() else None
     seen_roots: set[tuple[int, int]] = set()
     for root, label in zip(roots, _labels(roots)):
@@ -75,7 +123,7 @@ def discover(paths: Iterable[Path], skip: Path | None = None) -> Discovery:
         if stat.S_ISDIR(mode):
             _walk(root, label, found, skipped_dir)
         elif stat.S_ISREG(mode):
-            found.inputs.append(_input(root, tuple(label.split("/"))))
+            found.inputs.extend(i for _, i in _file(root, tuple(label.split("/")), found))
         else:  # a FIFO named on the command line would block the run on its first read
             reason = SKIP_REASONS["fifo"] if stat.S_ISFIFO(mode) else SKIP_REASONS["special"]
             found.skipped.append(Skipped(_joined(tuple(label.split("/"))), reason))
@@ -125,8 +173,10 @@ def _walk(root: Path, label: str, found: Discovery, output: tuple[int, int] | No
         for entry in entries:
             parts = (*rel, entry.name)
             kind = _kind(entry, visited, output)
+            if kind in ("file", "folder") and (why := found.filters.reason(_joined(parts), _is_document(kind, parts))):
+                kind = why
             if kind == "file":
-                inputs.append((parts, _input(Path(entry.path), parts)))
+                inputs.extend(_file(Path(entry.path), parts, found))
             elif kind == "folder":
                 stack.append((Path(entry.path), parts))
             else:
@@ -161,6 +211,87 @@ def _kind(entry: os.DirEntry, visited: set[tuple[int, int]], output: tuple[int, 
         visited.add(identity)
         return "folder"
     return SKIP_REASONS["fifo"] if stat.S_ISFIFO(info.st_mode) else SKIP_REASONS["special"]
+
+
+def _file(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple[tuple, Input]]:
+    """A file found: itself, or the members of a zip archive (each with its sort key)."""
+    from pipelines.archives import is_archive
+
+    if not is_archive(parts[-1]):
+        return [(parts, _input(path, parts))]
+    return _members(path, parts, found)
+
+
+def _is_document(kind: str, parts: tuple[str, ...]) -> bool:
+    """Whether ``--include`` applies: to files, not to folders and archives (their contents)."""
+    from pipelines.archives import is_archive
+
+    return kind == "file" and not is_archive(parts[-1])
+
+
+def _members(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple[tuple, Input]]:
+    """The members of the archive at ``path``, and of the zips inside it (one level)."""
+    from pipelines import archives
+
+    base = _input(path, parts)
+    try:
+        with zipfile.ZipFile(path) as package:
+            if archives.is_office_package(package):
+                return [(parts, base)]  # a .docx or .xlsx saved as .zip: a document
+            return _listed(package, path, parts, base, (), found)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        error = f"corrupt zip archive: {type(exc).__name__}: {str(exc)[:120]}"
+        return [(parts, Input(base.path, base.source_path, base.raw_path, error=error))]
+
+
+def _listed(package: zipfile.ZipFile, path: Path, parts: tuple, outer: Input, chain: tuple[int, ...],
+            found: Discovery) -> list[tuple[tuple, Input]]:
+    """Inputs for the members of an open archive; ``outer`` is the archive's own input."""
+    from pipelines import archives
+
+    inputs: list[tuple[tuple, Input]] = []
+    skipped_prefixes: set[str] = set()
+    raw_prefix = outer.raw_path or outer.source_path.encode("utf-8")
+    for member in archives.list_members(package):
+        names = [n for n in member.text.split("/") if n]
+        if member.is_dir or not names:
+            continue
+        source = f"{outer.source_path}{archives.SEPARATOR}{member.text}"
+        raw = raw_prefix + archives.SEPARATOR.encode() + member.raw
+        exact = outer.raw_path is None and member.exact
+        skip = archives.skip_reason(names)
+        if skip is not None:
+            depth, reason = skip
+            prefix = f"{outer.source_path}{archives.SEPARATOR}{'/'.join(names[: depth + 1])}"
+            if prefix not in skipped_prefixes:
+                skipped_prefixes.add(prefix)
+                found.skipped.append(Skipped(prefix, reason))
+            continue
+        if member.is_link:
+            found.skipped.append(Skipped(source, archives.ARCHIVE_SKIP_REASONS["link"]))
+            continue
+        is_zip = archives.is_archive(member.text)
+        if why := found.filters.reason(source, not is_zip):
+            found.skipped.append(Skipped(source, why))
+            continue
+        key = (*parts, archives.SEPARATOR, *names)
+        item = Input(path, source, None if exact else raw, (*chain, member.index), size=member.size)
+        if is_zip and chain:
+            inputs.append((key, Input(item.path, item.source_path, item.raw_path, item.member, archives.TOO_DEEP,
+                                      member.size)))
+        elif is_zip:
+            try:
+                with archives.open_nested(package, member, found.max_file_bytes) as inner:
+                    if archives.is_office_package(inner):
+                        inputs.append((key, item))
+                    else:
+                        inputs += _listed(inner, path, key, item, item.member, found)
+            except DocumentLoadError as exc:
+                inputs.append((key, Input(item.path, item.source_path, item.raw_path, item.member, str(exc),
+                                          member.size)))
+        else:
+            inputs.append((key, item))
+    return inputs
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -205,4 +336,5 @@ def _make_unique(inputs: list[Input]) -> None:
             name, n = f"{item.source_path} ({n})", n + 1
         used.add(name)
         if name != item.source_path:
-            inputs[i] = Input(item.path, name, item.raw_path or os.fsencode(item.source_path))
+            inputs[i] = Input(item.path, name, item.raw_path or os.fsencode(item.source_path), item.member,
+                              item.error, item.size)

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,15 +61,18 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = round(time.perf_counter() - start, 6)
 
 
-def process_file(path: Path, source_path: str, settings: Settings) -> FileResult:
+def process_file(path: Path, source_path: str, settings: Settings,
+                 load: Callable[[], bytes] | None = None) -> FileResult:
     """Extract one file; a bad file comes back with status ``failed`` and one-sentence error.
 
     The readers' limits (zip sizes, table areas) apply inside; the time limit and memory cap
-    need a process to enforce them and are the caller's (``pipelines.worker``).
+    need a process to enforce them and are the caller's (``pipelines.worker``). ``load`` reads
+    the bytes when they are not simply those of ``path`` (a zip archive's member); it runs under
+    the limits too and may raise ``DocumentLoadError`` or ``LimitExceeded``.
     """
     with applied(settings.read_limits):
         try:
-            return _process(path, source_path, settings)
+            return _process(path, source_path, settings, load)
         except MemoryError:
             pass  # the traceback still holds the memory: build the row after leaving the handler
     return out_of_memory(path, source_path, settings)
@@ -80,13 +83,13 @@ def out_of_memory(path: Path, source_path: str, settings: Settings) -> FileResul
     return failed_result(path, source_path, None, None, error, "limit_exceeded", {})
 
 
-def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
+def _process(path: Path, source_path: str, settings: Settings, load: Callable[[], bytes] | None) -> FileResult:
     timings: dict[str, float] = {}
     data: bytes | None = None
     file_format = None
     try:
         with _timed(timings, "load"):
-            data = _load(path, settings)
+            data = load() if load is not None else _load(path, settings)
         digest = hashlib.sha256(data).hexdigest()
         doc_id = digest[:16]
         with _timed(timings, "read"), library_errors_are_the_files():

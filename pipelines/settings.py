@@ -32,6 +32,8 @@ class Settings:
     max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB
     max_zip_ratio: float = DEFAULT_MAX_ZIP_RATIO
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
+    include: tuple[str, ...] = ()  # glob patterns on source_path (pipelines.discover.Filters)
+    exclude: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.jobs, int) or self.jobs < 1:
@@ -45,6 +47,9 @@ class Settings:
         if self.lexicon is not None:
             self._check_lexicon(Path(self.lexicon))
         self._check_limits()
+        for pattern in (*self.include, *self.exclude):
+            if not isinstance(pattern, str) or not pattern:
+                raise SettingsError(f"--include/--exclude patterns must be non-empty globs, not {pattern!r}")
 
     def _check_limits(self) -> None:
         if not self.timeout_s > 0:

@@ -9,8 +9,9 @@ that overruns the time limit is killed; one that dies (the kernel's OOM killer, 
 noticed through its sentinel. Either way the file gets a ``failed`` row with one sentence,
 a fresh worker takes the next file, and the batch goes on, at any ``--jobs``.
 
-The per-file work is ``pipelines.process.process_file``, a plain module-level function, so a
-later engine (Dask) can call it without this module.
+The per-file work is ``process_input`` (a file, or a member of a zip archive, through
+``pipelines.process.process_file``), a plain module-level function: the Dask engine
+(``pipelines.engines``) maps the same function over the same items.
 
 Workers are forked, so they start warm (imports, taxonomy) in milliseconds; they ignore Ctrl-C
 (the main process decides) and ask the kernel to kill them when the main process dies, so
@@ -35,10 +36,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from extract.errors import DocumentLoadError
+from pipelines import archives
+from pipelines.discover import Input
 from pipelines.process import FileResult, failed_result, out_of_memory, process_file
 from pipelines.settings import Settings
 
-Item = tuple[Path, str]  # (file, source_path)
+Item = Input
 _PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("fork")
 
@@ -93,24 +97,41 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
             return
         if job is None:
             return
-        index, path, source = job
-        result = _contained(path, source, settings)
+        index, item = job
+        result = _contained(item, settings)
         try:
             conn.send((index, result))
         except MemoryError:  # a result too big to pickle under the cap
-            conn.send((index, out_of_memory(path, source, settings)))
+            conn.send((index, out_of_memory(item.path, item.source_path, settings)))
         except (OSError, ValueError):
             return
 
 
-def _contained(path: Path, source: str, settings: Settings) -> FileResult:
-    """``process_file``, with a MemoryError from outside its reading stages mapped too."""
+def _contained(item: Item, settings: Settings) -> FileResult:
+    """``process_input``, with a MemoryError from outside its reading stages mapped too."""
     result = None
     try:
-        result = process_file(path, source, settings)
+        result = process_input(item, settings)
     except MemoryError:
         pass  # leave the handler first: its traceback holds the memory
-    return result if result is not None else out_of_memory(path, source, settings)
+    return result if result is not None else out_of_memory(item.path, item.source_path, settings)
+
+
+def process_input(item: Item, settings: Settings) -> FileResult:
+    """The per-file work of every engine: a file on disk, or a zip member read from its archive
+    (inside the "load" stage, so its limits and errors give the member its own failed row)."""
+    if not item.member and item.error is None:
+        return process_file(item.path, item.source_path, settings)
+
+    def load() -> bytes:
+        if item.error is not None:
+            raise DocumentLoadError(item.error)
+        return archives.read_member(item.path, item.member, settings.max_file_bytes)
+
+    result = process_file(item.path, item.source_path, settings, load)
+    if result.document.sha256 is None and item.size is not None:
+        result.document.size_bytes = item.size  # not the archive's size
+    return result
 
 
 def _die_with_parent() -> None:
@@ -234,11 +255,11 @@ class WorkerPool:
                 index, item = todo.popleft()
                 task = _Task(index, item, time.monotonic() + self.settings.timeout_s)
                 try:
-                    worker.conn.send((index, *item))
+                    worker.conn.send((index, item))
                 except (OSError, ValueError):  # the idle worker died: replace it and retry
                     worker.kill()
                     worker = self.workers[i] = _Worker(self.settings)
-                    worker.conn.send((index, *item))
+                    worker.conn.send((index, item))
                 worker.task = task
 
     def _collect(self) -> dict[int, FileResult]:
@@ -277,8 +298,10 @@ class WorkerPool:
         return None
 
     def _failed(self, task: _Task, error: str) -> FileResult:
-        path, source = task.item
-        return failed_result(path, source, None, None, error, "limit_exceeded", {})
+        result = failed_result(task.item.path, task.item.source_path, None, None, error, "limit_exceeded", {})
+        if task.item.size is not None:
+            result.document.size_bytes = task.item.size
+        return result
 
 
 def death_sentence(exitcode: int | None, settings: Settings) -> str:
