@@ -27,7 +27,8 @@ from pipelines.preflight import OutputLock, check_configuration
 from pipelines.process import FileResult, finding_record
 from pipelines.records import DocumentRecord
 from pipelines.settings import Settings
-from pipelines.worker import results as contained_results
+from pipelines.engines import check_engine
+from pipelines.engines import results as engine_results
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
@@ -64,11 +65,12 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     check_inputs_outside(paths, out_dir)
     check_output_dir(out_dir)
     check_configuration(settings)
+    check_engine(settings)
     with OutputLock(out_dir):
         found = _find(paths, out_dir, settings)
         summary = RunSummary(out_dir=out_dir, files=len(found.inputs), skipped=found.skipped)
         writer = OutputWriter(out_dir)
-        results = contained_results(found.inputs, settings)
+        results = engine_results(found.inputs, settings)
         try:
             documents, entries = _consume(_named(results, found), writer, summary)
             writer.add("documents", documents)
@@ -161,7 +163,7 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
         "inputs": [display(os.fsencode(p))[0] for p in paths],  # valid UTF-8 even for GBK folder names
-        "settings": {"jobs": settings.jobs, "max_file_mb": settings.max_file_mb,
+        "settings": {"jobs": settings.jobs, "engine": settings.engine, "max_file_mb": settings.max_file_mb,
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
                      "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,

@@ -13,7 +13,9 @@ from pipelines.batch import RunSummary, discover, run
 from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
 from pipelines.preflight import PreflightError, check_configuration
 from pipelines.report import review
-from pipelines.run_options import SELECTION_EPILOG, add_selection_options, selection_settings
+from pipelines.run_options import (
+    ENGINE_EPILOG, SELECTION_EPILOG, add_engine_options, add_selection_options, engine_settings, selection_settings,
+)
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
@@ -43,6 +45,7 @@ output:
 
 {LIMITS_EPILOG}
 {SELECTION_EPILOG}
+{ENGINE_EPILOG}
 {SKIPPED_EPILOG}
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
@@ -89,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
     add_selection_options(extract)
+    add_engine_options(extract)
     add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
-                        **limit_settings(args), **selection_settings(args))
+                        **limit_settings(args), **selection_settings(args), **engine_settings(args))
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK

@@ -32,6 +32,32 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
                             "left out is listed in manifest.json under \"skipped\"")
 
 
+ENGINE_EPILOG = """\
+engines:
+  local (default) reads each file in one of --jobs forked worker processes on this machine,
+  under --timeout and --max-memory-mb. dask runs the same per-file work on a dask.distributed
+  cluster (pip install 'goaltables[dask]'): the scheduler at --scheduler, or else a
+  LocalCluster of --jobs worker processes. The output is identical; input files must be
+  readable at the same paths on every Dask worker (a shared file system). On Dask the
+  readers' size limits apply per file, while time and memory are policed by the cluster
+  (its workers' memory limit); a task whose worker dies becomes that file's failed row.
+"""
+
+
+def add_engine_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("engine")
+    group.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where files are read: local worker processes, or a Dask cluster (default: local)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a running Dask scheduler, e.g. tcp://host:8786 (with --engine dask; "
+                            "default: start a LocalCluster of --jobs workers)")
+
+
+def engine_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``Settings`` keyword arguments of the engine options."""
+    return {"engine": args.engine, "scheduler": args.scheduler}
+
+
 def selection_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Settings`` keyword arguments of the selection options."""
     return {"include": tuple(args.include), "exclude": tuple(args.exclude)}

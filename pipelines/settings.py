@@ -34,6 +34,8 @@ class Settings:
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     include: tuple[str, ...] = ()  # glob patterns on source_path (pipelines.discover.Filters)
     exclude: tuple[str, ...] = ()
+    engine: str = "local"  # where files run (pipelines.engines): local workers or a Dask cluster
+    scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
 
     def __post_init__(self) -> None:
         if not isinstance(self.jobs, int) or self.jobs < 1:
@@ -47,6 +49,10 @@ class Settings:
         if self.lexicon is not None:
             self._check_lexicon(Path(self.lexicon))
         self._check_limits()
+        if self.engine not in ("local", "dask"):
+            raise SettingsError(f"engine must be local or dask, not {self.engine!r}")
+        if self.scheduler is not None and self.engine != "dask":
+            raise SettingsError("--scheduler needs --engine dask")
         for pattern in (*self.include, *self.exclude):
             if not isinstance(pattern, str) or not pattern:
                 raise SettingsError(f"--include/--exclude patterns must be non-empty globs, not {pattern!r}")
