@@ -25,6 +25,7 @@ from pipelines.discover import discover as find_inputs
 from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
 from pipelines.preflight import OutputLock, check_configuration
 from pipelines.process import FileResult, finding_record
+from pipelines.progress import Progress
 from pipelines.records import DocumentRecord
 from pipelines.settings import Settings
 from pipelines.engines import check_engine
@@ -46,6 +47,7 @@ class RunSummary:
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("indicators", *COVERED), 0))
     seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source_path, error), in input order
 
 
 def discover(paths: Iterable[Path], skip: Path | None = None, settings: Settings = Settings()) -> list[Input]:
@@ -106,52 +108,45 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
     by_sha: dict[str, DocumentRecord] = {}
     documents: list[DocumentRecord] = []
     entries: list[dict[str, Any]] = []
-    progress = _Progress(summary.files)
-    for result in results:
-        doc = result.document
-        entry = {"path": doc.source_path, "doc_id": doc.doc_id, "status": doc.status, "error": doc.error,
-                 "file_format": doc.file_format, "timings": result.timings}
-        if doc.sha256 and doc.size_bytes and (first := by_sha.get(doc.sha256)):
-            first.duplicate_paths.append(doc.source_path)
-            first.n_findings += 1
-            entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
-            same = Finding.of("duplicate_file", f"{doc.source_path} has the same bytes as {first.source_path}")
-            writer.add("findings", [finding_record(first.doc_id, same)])
-            summary.duplicates += 1
-            summary.findings_by_severity["info"] += 1
-        else:
-            if doc.sha256:  # a file never read has no content to be a duplicate of
-                by_sha[doc.sha256] = doc
-            documents.append(doc)
-            summary.by_status[doc.status] += 1
-            for name in ("tables", "indicators", "unit_goals", "findings"):
-                writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
-            for f in result.findings:
-                summary.findings_by_severity[f.severity] += 1
-            summary.coverage["indicators"] += len(result.indicators)
-            for name in COVERED:
-                summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
-        entries.append(entry)
-        progress.tick(doc.status)
+    with Progress(summary.files) as progress:
+        for result in results:
+            _take(result, writer, summary, by_sha, documents, entries)
+            progress.tick(result.document.status)
     return documents, entries
 
 
-class _Progress:
-    """Logs a progress line at most every few seconds, so long runs show life without noise."""
-
-    def __init__(self, total: int, every: float = 3.0) -> None:
-        self.total, self.every, self.done, self.failed = total, every, 0, 0
-        self.start = self.last = time.perf_counter()
-
-    def tick(self, status: str) -> None:
-        self.done += 1
-        self.failed += status == "failed"
-        now = time.perf_counter()
-        if now - self.last >= self.every or self.done == self.total:
-            self.last = now
-            rate = self.done / max(now - self.start, 1e-9)
-            log.info("%d/%d files (%.0f%%), %.1f files/s, %d failed",
-                     self.done, self.total, 100 * self.done / max(self.total, 1), rate, self.failed)
+def _take(result: FileResult, writer: OutputWriter, summary: RunSummary, by_sha: dict[str, DocumentRecord],
+          documents: list[DocumentRecord], entries: list[dict[str, Any]]) -> None:
+    """Account for one file's result: its rows, or a duplicate's note; its manifest entry."""
+    doc = result.document
+    entry = {"path": doc.source_path, "doc_id": doc.doc_id, "status": doc.status, "error": doc.error,
+             "file_format": doc.file_format, "timings": result.timings}
+    if result.library_output:
+        entry["library_output"] = result.library_output
+        log.debug("%s: library output: %s", doc.source_path, result.library_output)
+    if doc.sha256 and doc.size_bytes and (first := by_sha.get(doc.sha256)):
+        first.duplicate_paths.append(doc.source_path)
+        first.n_findings += 1
+        entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
+        same = Finding.of("duplicate_file", f"{doc.source_path} has the same bytes as {first.source_path}")
+        writer.add("findings", [finding_record(first.doc_id, same)])
+        summary.duplicates += 1
+        summary.findings_by_severity["info"] += 1
+    else:
+        if doc.sha256:  # a file never read has no content to be a duplicate of
+            by_sha[doc.sha256] = doc
+        documents.append(doc)
+        summary.by_status[doc.status] += 1
+        if doc.status == "failed":
+            summary.failed.append((doc.source_path, doc.error or ""))
+        for name in ("tables", "indicators", "unit_goals", "findings"):
+            writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
+        for f in result.findings:
+            summary.findings_by_severity[f.severity] += 1
+        summary.coverage["indicators"] += len(result.indicators)
+        for name in COVERED:
+            summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
+    entries.append(entry)
 
 
 def _manifest(paths: list[Path], settings: Settings, started: datetime, summary: RunSummary,

@@ -13,8 +13,10 @@ from pipelines.batch import RunSummary, discover, run
 from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
 from pipelines.preflight import PreflightError, check_configuration
 from pipelines.report import review
+from pipelines.progress import add_log_file
 from pipelines.run_options import (
-    ENGINE_EPILOG, SELECTION_EPILOG, add_engine_options, add_selection_options, engine_settings, selection_settings,
+    ENGINE_EPILOG, SELECTION_EPILOG, add_engine_options, add_progress_options, add_selection_options, engine_settings,
+    failed_lines, selection_settings,
 )
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                               f"(default: {DEFAULT_MAX_MB})")
     add_selection_options(extract)
     add_engine_options(extract)
+    add_progress_options(extract)
     add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
@@ -162,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
     )
+    if getattr(args, "log_file", None) is not None:
+        add_log_file(args.log_file, logging.DEBUG if args.verbose else logging.INFO)
     command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
     try:
         with sigterm_as_interrupt():
@@ -176,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
-                        **limit_settings(args), **selection_settings(args), **engine_settings(args))
+                        **limit_settings(args), **selection_settings(args), **engine_settings(args),
+                        slow_after_s=args.slow_after)
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
@@ -208,7 +214,7 @@ def format_summary(s: RunSummary) -> str:
           goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
           coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}
-        """)
+        """) + failed_lines(s.failed)
 
 
 def _pct(coverage: dict[str, int], key: str) -> str:

@@ -45,6 +45,7 @@ class FileResult:
     unit_goals: list[UnitGoalRecord] = field(default_factory=list)
     findings: list[FindingRecord] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    library_output: str | None = None  # what reading libraries printed meanwhile (pipelines.capture)
 
 
 @cache

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pipelines.settings import DEFAULT_SLOW_AFTER_S
+
 SELECTION_EPILOG = """\
 zip archives:
   A .zip is read in place: its members are inputs named ARCHIVE.zip!/folder/file.docx in
@@ -61,3 +63,33 @@ def engine_settings(args: argparse.Namespace) -> dict[str, Any]:
 def selection_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Settings`` keyword arguments of the selection options."""
     return {"include": tuple(args.include), "exclude": tuple(args.exclude)}
+
+
+def add_progress_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("progress")
+    group.add_argument("--slow-after", type=float, default=DEFAULT_SLOW_AFTER_S, metavar="S",
+                       help="log a line naming each file still being read after S seconds, and again every S "
+                            f"seconds until it ends or reaches --timeout (default: {DEFAULT_SLOW_AFTER_S:g}; "
+                            "local engine)")
+    group.add_argument("--log-file", metavar="FILE",
+                       help="also append the run's log (progress, slow files, warnings; dated) to FILE, at "
+                            "info level whatever --quiet says, or debug with --verbose (which adds what reading "
+                            "libraries printed per file; manifest.json keeps that as library_output)")
+
+
+FAILED_SHOWN = 5  # failed files named in the summary; all of them are in documents.parquet
+
+
+def failed_lines(failed: list[tuple[str, str]]) -> str:
+    """The summary's lines naming the first failed files and counting the rest."""
+    if not failed:
+        return ""
+    lines = [f"  failed files{' (first ' + str(FAILED_SHOWN) + ')' if len(failed) > FAILED_SHOWN else ''}:"]
+    lines += [f"    {path}: {_short(error)}" for path, error in failed[:FAILED_SHOWN]]
+    if len(failed) > FAILED_SHOWN:
+        lines.append(f"    … and {len(failed) - FAILED_SHOWN} more (documents.parquet, status failed)")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -14,6 +14,7 @@ __all__ = ["DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED_MB", "DEFAULT_MAX_ZI
 DEFAULT_MAX_MB = 200
 DEFAULT_TIMEOUT_S = 120  # a 100-page PDF takes about 20 s; a hung parser should not hold a batch for hours
 DEFAULT_MAX_MEMORY_MB = 2048  # per worker; the largest legitimate file measured needs well under 1 GB
+DEFAULT_SLOW_AFTER_S = 30  # ordinary files take well under a second; a 100-page PDF about 20 s
 MIN_MEMORY_MB = 512  # below this the interpreter and the reading libraries cannot even start
 
 
@@ -34,6 +35,7 @@ class Settings:
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     include: tuple[str, ...] = ()  # glob patterns on source_path (pipelines.discover.Filters)
     exclude: tuple[str, ...] = ()
+    slow_after_s: float = DEFAULT_SLOW_AFTER_S  # log a line for a file still being read after this long
     engine: str = "local"  # where files run (pipelines.engines): local workers or a Dask cluster
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
 
@@ -49,6 +51,8 @@ class Settings:
         if self.lexicon is not None:
             self._check_lexicon(Path(self.lexicon))
         self._check_limits()
+        if not self.slow_after_s > 0:
+            raise SettingsError(f"slow_after must be a positive number of seconds, not {self.slow_after_s!r}")
         if self.engine not in ("local", "dask"):
             raise SettingsError(f"engine must be local or dask, not {self.engine!r}")
         if self.scheduler is not None and self.engine != "dask":

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import faulthandler
+import logging
 import multiprocessing
 import os
 import resource
@@ -38,11 +39,13 @@ from pathlib import Path
 
 from extract.errors import DocumentLoadError
 from pipelines import archives
+from pipelines.capture import captured
 from pipelines.discover import Input
 from pipelines.process import FileResult, failed_result, out_of_memory, process_file
 from pipelines.settings import Settings
 
 Item = Input
+log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("fork")
 
@@ -111,15 +114,24 @@ def _contained(item: Item, settings: Settings) -> FileResult:
     """``process_input``, with a MemoryError from outside its reading stages mapped too."""
     result = None
     try:
-        result = process_input(item, settings)
+        result = process_input(item, settings, fd_level=True)
     except MemoryError:
         pass  # leave the handler first: its traceback holds the memory
     return result if result is not None else out_of_memory(item.path, item.source_path, settings)
 
 
-def process_input(item: Item, settings: Settings) -> FileResult:
+def process_input(item: Item, settings: Settings, fd_level: bool = False) -> FileResult:
     """The per-file work of every engine: a file on disk, or a zip member read from its archive
-    (inside the "load" stage, so its limits and errors give the member its own failed row)."""
+    (inside the "load" stage, so its limits and errors give the member its own failed row).
+    What libraries print meanwhile is kept in ``library_output`` (``pipelines.capture``;
+    ``fd_level`` where this process reads nothing else at the same time)."""
+    with captured(fd_level) as output:
+        result = _process_input(item, settings)
+    result.library_output = output.text or None
+    return result
+
+
+def _process_input(item: Item, settings: Settings) -> FileResult:
     if not item.member and item.error is None:
         return process_file(item.path, item.source_path, settings)
 
@@ -179,6 +191,7 @@ class _Task:
     index: int
     item: Item
     deadline: float
+    notice: float  # when to log that the file is still being read (pushed on after each notice)
 
 
 class _Worker:
@@ -253,7 +266,8 @@ class WorkerPool:
         for i, worker in enumerate(self.workers):
             if worker.task is None and todo and todo[0][0] < limit:
                 index, item = todo.popleft()
-                task = _Task(index, item, time.monotonic() + self.settings.timeout_s)
+                now = time.monotonic()
+                task = _Task(index, item, now + self.settings.timeout_s, now + self.settings.slow_after_s)
                 try:
                     worker.conn.send((index, item))
                 except (OSError, ValueError):  # the idle worker died: replace it and retry
@@ -265,8 +279,9 @@ class WorkerPool:
     def _collect(self) -> dict[int, FileResult]:
         """Wait until some worker finishes, dies or overruns; return the results that came in."""
         busy = [w for w in self.workers if w.task is not None]
-        timeout = max(0.0, min(w.task.deadline for w in busy) - time.monotonic()) if busy else 0.0
-        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+        wake = min((min(w.task.deadline, w.task.notice) for w in busy), default=time.monotonic())
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, wake - time.monotonic()))
+        self._notice_slow(busy)
         finished: dict[int, FileResult] = {}
         for i, worker in enumerate(self.workers):
             task = worker.task
@@ -280,6 +295,17 @@ class WorkerPool:
                     worker.kill()
                     self.workers[i] = _Worker(self.settings)
         return finished
+
+    def _notice_slow(self, busy: list[_Worker]) -> None:
+        """One log line per file still being read after --slow-after seconds (and again after
+        each further stretch), so a stuck file is named long before its --timeout."""
+        now = time.monotonic()
+        for worker in busy:
+            task = worker.task
+            if task is not None and now >= task.notice and not worker.conn.poll():
+                started = task.deadline - self.settings.timeout_s
+                log.warning("still reading %s after %.0f s", task.item.source_path, now - started)
+                task.notice = now + self.settings.slow_after_s
 
     def _outcome(self, worker: _Worker, task: _Task) -> FileResult | None:
         """The task's result if it is settled: sent back, worker dead, or time is up."""
