@@ -26,8 +26,10 @@ import logging
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from extract import libreoffice
 from extract.errors import DocumentLoadError
 from pipelines import archives
 from pipelines.capture import captured
@@ -84,7 +87,7 @@ def results(items: list[Item], settings: Settings) -> Generator[FileResult, None
 # --------------------------------------------------------------------------- the worker side
 
 
-def _worker_main(conn: Connection, settings: Settings) -> None:
+def _worker_main(conn: Connection, settings: Settings, profiles: str | None = None) -> None:
     """Read files sent over ``conn`` until the main process sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -93,6 +96,8 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     sys.excepthook = sys.__excepthook__  # allocate and fail when memory runs out
     _die_with_parent()
     _cap_memory(settings.max_memory_mb)
+    if profiles is not None:
+        os.environ[libreoffice.PROFILES_ENV] = profiles  # one warm LibreOffice profile per worker
     while True:
         try:
             job = conn.recv()
@@ -197,9 +202,9 @@ class _Task:
 class _Worker:
     """One worker process and its end of the pipe."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, profiles: str | None = None) -> None:
         self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child, settings), daemon=True)
+        self.process = _CONTEXT.Process(target=_worker_main, args=(child, settings, profiles), daemon=True)
         self.process.start()
         child.close()
         self.task: _Task | None = None
@@ -241,13 +246,17 @@ class WorkerPool:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.workers: list[_Worker] = []
+        self.profiles = tempfile.mkdtemp(prefix="goaltables-office-profiles-")  # removed by close()
+
+    def _worker(self) -> _Worker:
+        return _Worker(self.settings, self.profiles)
 
     def run(self, items: list[Item]) -> Iterator[FileResult]:
         todo = deque(enumerate(items))
         done: dict[int, FileResult] = {}
         window = self.settings.jobs * 4
         next_out = 0
-        self.workers = [_Worker(self.settings) for _ in range(min(self.settings.jobs, len(items)))]
+        self.workers = [self._worker() for _ in range(min(self.settings.jobs, len(items)))]
         while next_out < len(items):
             self._assign(todo, next_out + window)
             while next_out in done:
@@ -261,6 +270,7 @@ class WorkerPool:
         for worker in self.workers:
             worker.kill()
         self.workers = []
+        shutil.rmtree(self.profiles, ignore_errors=True)
 
     def _assign(self, todo: deque[tuple[int, Item]], limit: int) -> None:
         for i, worker in enumerate(self.workers):
@@ -272,7 +282,7 @@ class WorkerPool:
                     worker.conn.send((index, item))
                 except (OSError, ValueError):  # the idle worker died: replace it and retry
                     worker.kill()
-                    worker = self.workers[i] = _Worker(self.settings)
+                    worker = self.workers[i] = self._worker()
                     worker.conn.send((index, item))
                 worker.task = task
 
@@ -293,7 +303,7 @@ class WorkerPool:
                 worker.task = None
                 if not worker.process.is_alive() or worker.conn.closed:
                     worker.kill()
-                    self.workers[i] = _Worker(self.settings)
+                    self.workers[i] = self._worker()
         return finished
 
     def _notice_slow(self, busy: list[_Worker]) -> None:

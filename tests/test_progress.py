@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,3 +99,30 @@ def test_progress_on_a_terminal_draws_a_bar_with_rate_and_eta(monkeypatch: pytes
         progress.tick("failed")
     text = screen.getvalue()
     assert "2/2" in text and "files/s" in text and "failed=1" in text and "<00:00" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_each_worker_keeps_one_libreoffice_profile_and_the_run_removes_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    seen: list[list[str]] = []
+
+    def spy(path: Path, source: str, settings: Settings):  # noqa: ANN202 - process_file, noting the profiles
+        result = process_file(path, source, settings)
+        profiles = next(temp.glob("goaltables-office-profiles-*"))
+        seen.append(sorted(p.name for p in profiles.iterdir()))
+        result.document.encoding = ",".join(seen[-1])  # carried back to the main process
+        return result
+
+    monkeypatch.setattr(worker, "process_file", spy)
+    (tmp_path / "in").mkdir()
+    for name in ("000.doc", "004.doc"):
+        shutil.copy(FIXTURES / "doc" / name, tmp_path / "in" / name)
+    assert _extract(tmp_path / "in", "--out", tmp_path / "out", "--quiet") == 0
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.n_indicators.min() > 0
+    profiles = docs.encoding.tolist()
+    assert profiles[0] == profiles[1] and profiles[0].startswith("profile-")  # one profile, used twice
+    assert list(temp.glob("goaltables-*")) == []  # (jieba leaves its cache there)
