@@ -69,7 +69,7 @@ def test_a_file_still_being_read_is_named_before_its_timeout(
     code = _extract(tmp_path / "in", "--out", tmp_path / "out", "--quiet", "--timeout", 3, "--slow-after", 1)
     assert code == EXIT_SOME_FAILED
     slow = [r.getMessage() for r in caplog.records if r.getMessage().startswith("still reading")]
-    assert "still reading hang.txt after 1 s" in slow  # (ok.txt may be named too on a busy machine)
+    assert any(m.startswith("still reading hang.txt after ") for m in slow)  # ok.txt too, on a busy machine
 
 
 def test_library_warnings_are_kept_with_their_file_not_printed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
