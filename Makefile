@@ -34,9 +34,12 @@ fixtures: $(STAMP)
 	$(BIN)/python tests/fixtures/make_sheet_fixtures.py
 	$(BIN)/python tests/fixtures/make_trap_fixtures.py
 
-## bench: docs/s and peak memory per format beside the bare libraries (needs LibreOffice)
+## bench: docs/s and peak memory per format beside the bare libraries (needs LibreOffice),
+## then the whole CLI on generated mixed archives with zips (ARCHIVE_DOCS sets their sizes)
+ARCHIVE_DOCS ?= --docs 200 --docs 2000
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.archive $(ARCHIVE_DOCS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
