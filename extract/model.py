@@ -21,10 +21,12 @@ _BY_COL = attrgetter("col")
 class SourcePos:
     """Where a block or cell sits in the original file; only the fields a format has are set."""
 
-    line: int | None = None  # 1-based line (text formats)
+    line: int | None = None  # 1-based line (text formats, HTML source) or sheet row (spreadsheets)
     page: int | None = None  # 1-based page (PDF)
     sheet: str | None = None  # sheet name (spreadsheets)
     block: int | None = None  # 0-based ordinal of the block in the document body
+    col: int | None = None  # 1-based sheet column (spreadsheets: 1 is column A)
+    box: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
 
     def describe(self) -> str:
         """A short human reference such as ``page 2`` or ``line 118``."""

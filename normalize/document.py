@@ -7,13 +7,14 @@ reported as a finding next to the record it changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.model import SourcePos
 from extract.text import compact
 from normalize import codes
-from normalize.money import parse_number, to_wan
+from normalize.money import parse_number, show, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import parse_target, value_type_of
@@ -47,7 +48,8 @@ def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) 
         _report_unmapped(raw, rows, out.findings)
         out.indicators.extend(rows)
     out.unit_goals = [
-        UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text)
+        UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text,
+                       Provenance.of(g.pos).page, Provenance.of(g.pos).line)
         for g in parsed.unit_goals
     ]
     return out
@@ -58,29 +60,44 @@ def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def _position(pos: SourcePos | None) -> str | None:
-    return pos.describe() or None if pos else None
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """A source position as output columns: page, sheet, line/sheet row, column, box, text."""
+
+    page: int | None = None
+    sheet: str | None = None
+    line: int | None = None
+    column: int | None = None
+    box: list[float] | None = None
+    text: str | None = None
+
+    @classmethod
+    def of(cls, pos: SourcePos | None) -> Provenance:
+        if pos is None:
+            return cls()
+        box = list(pos.box) if pos.box else None
+        return cls(pos.page, pos.sheet, pos.line, pos.col, box, pos.describe() or None)
 
 
-def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> Decimal | None:
     """The amount of a field printed once or repeated alike; different amounts are a finding."""
     amounts = _amounts(values, unit, label, raw, findings)
     if len(set(amounts)) > 1:
-        shown = " and ".join(f"{a:g}" for a in amounts)
+        shown = " and ".join(show(a) for a in amounts)
         findings.append(Finding.of("conflicting_values", f"{label} is printed with different amounts ({shown} 万元); "
                                    f"the first is used", table_index=raw.index, raw=" | ".join(values)))
     return amounts[0] if amounts else None
 
 
-def _fiscal(form: FormFields, unit: str | None, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+def _fiscal(form: FormFields, unit: str | None, raw: RawGoalTable, findings: list[Finding]) -> Decimal | None:
     """其中：财政资金 when printed; else the sum of its parts (本级财政安排 + 上级财政补助)."""
     if form.budget_fiscal:
         return _money(form.budget_fiscal, unit, "财政资金", raw, findings)
     parts = _amounts(form.budget_fiscal_parts, unit, "财政资金", raw, findings)
-    return round(sum(parts), 6) if parts else None
+    return sum(parts, Decimal(0)) if parts else None  # exact: decimals, not floats
 
 
-def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[float]:
+def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[Decimal]:
     amounts = []
     for value in values:
         amount = to_wan(value, unit)
@@ -104,10 +121,13 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
     is_project = raw.kind == "project"
+    where = Provenance.of(raw.pos)
     return GoalTableRecord(
         table_id=table_id(doc_id, raw.index),
         doc_id=doc_id,
         table_index=raw.index,
+        table_key="",  # set from the content and rows by normalize.identity once the rows exist
+        is_primary=True,  # the batch decides which copy is primary across files
         table_kind=raw.kind,
         title=title,
         allocation_code=allocation,
@@ -137,8 +157,13 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         year=(codes.project_code_year(project_code) if region and region.source == "project_code" else None)
         or codes.year_in_text(raw.title, _first(form.annual_goal)) or (docno.year if docno else None),
         spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
-        n_indicators=len(raw.rows),
-        source_position=_position(raw.pos),
+        n_table_indicators=len(raw.rows),
+        table_page=where.page,
+        table_sheet=where.sheet,
+        table_line=where.line,
+        table_column=where.column,
+        table_box=where.box,
+        table_position=where.text,
     )
 
 
@@ -166,6 +191,7 @@ def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[F
 def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
     level1, level2 = _levels(row, raw, taxonomy, findings)
     target = parse_target(row.target, row.unit)
+    where = Provenance.of(row.pos)
     return IndicatorRecord(
         indicator_id=indicator_id(doc_id, raw.index, row.row_index),
         table_id=table_id(doc_id, raw.index),
@@ -196,7 +222,12 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         unit_raw=row.unit,
         previous_raw=row.previous,
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
-        source_position=_position(row.pos),
+        page=where.page,
+        sheet=where.sheet,
+        line=where.line,
+        column=where.column,
+        box=where.box,
+        position=where.text,
     )
 
 

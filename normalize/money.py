@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from extract.text import compact
 
-TO_WAN = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+MONEY_QUANTUM = Decimal("0.000001")  # 6 decimals of 万元 = 0.01 元: the output's decimal(18, 6)
+MONEY_LIMIT = Decimal(10) ** 12  # decimal(18, 6) holds 12 integer digits
 _AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)(亿元|万元|元)?$")
 
 
@@ -16,11 +19,13 @@ def parse_number(text: str | None) -> float | None:
     return float(match.group(1)) if match and not match.group(2) else None
 
 
-def to_wan(text: str | None, money_unit: str | None) -> float | None:
-    """``"50.00"`` with unit 万元 → 50.0; ``"1,200"`` 元 → 0.12. None when not a plain amount.
+def to_wan(text: str | None, money_unit: str | None) -> Decimal | None:
+    """``"50.00"`` with unit 万元 → Decimal("50.000000"); ``"1,200"`` 元 → Decimal("0.120000").
+    None when not a plain amount (or too large for the output's decimal(18, 6)).
 
-    A unit printed with the amount wins over the table's declared unit. Results are rounded to
-    6 decimals (0.01 元) so a 元 → 万元 conversion does not print as 0.12000000000000001.
+    A unit printed with the amount wins over the table's declared unit. Decimal arithmetic from
+    the printed digits keeps amounts exact, so sums of printed amounts equal printed totals;
+    results are quantized to 6 decimals (0.01 元), the scale of the output columns.
     """
     if not text:
         return None
@@ -28,4 +33,13 @@ def to_wan(text: str | None, money_unit: str | None) -> float | None:
     if not match:
         return None
     unit = match.group(2) or money_unit or "万元"
-    return round(float(match.group(1)) * TO_WAN[unit], 6)
+    amount = (Decimal(match.group(1)) * TO_WAN[unit]).quantize(MONEY_QUANTUM)
+    return amount if abs(amount) < MONEY_LIMIT else None
+
+
+def show(amount: Decimal | float) -> str:
+    """An amount for a message: ``543.98``, ``100``, never ``543.980000`` or ``1E+2``."""
+    if isinstance(amount, Decimal):
+        text = format(amount.normalize(), "f")
+        return text
+    return f"{amount:g}"

@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from extract.findings import Finding
 from extract.text import compact
+from normalize.money import show
 from normalize.records import GoalTableRecord, IndicatorRecord
 
 if TYPE_CHECKING:
     from normalize.document import NormalizedDocument
 
-MONEY_TOLERANCE = 0.005  # 万元: half a 50-yuan rounding step
+MONEY_TOLERANCE = Decimal("0.005")  # 万元: half a 50-yuan rounding step
 WEIGHT_TOTAL = 100.0
 _PLACEHOLDER = re.compile(r"\*{2,}|＊{2,}|[Xx×]{2,}|…|\.{3,}|□|○{2,}")
 Rows = list[IndicatorRecord]
@@ -69,13 +71,14 @@ def missing_groups(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
 
 def budget_sums(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
     total, fiscal, other = table.budget_total, table.budget_fiscal, table.budget_other
-    if total is not None and fiscal is not None and abs(total - fiscal - (other or 0.0)) > MONEY_TOLERANCE:
-        yield _finding("budget_mismatch", f"预算数 {total:g} 万元 ≠ 财政资金 {fiscal:g} + 其他资金 {other or 0:g}", table)
+    if total is not None and fiscal is not None and abs(total - fiscal - (other or 0)) > MONEY_TOLERANCE:
+        yield _finding("budget_mismatch",
+                       f"预算数 {show(total)} 万元 ≠ 财政资金 {show(fiscal)} + 其他资金 {show(other or Decimal(0))}", table)
     basic, personnel, public = table.budget_basic, table.budget_personnel, table.budget_public
     if basic is not None and personnel is not None and public is not None \
             and abs(basic - personnel - public) > MONEY_TOLERANCE:
         yield _finding("basic_expenditure_mismatch",
-                       f"基本支出 {basic:g} 万元 ≠ 人员经费 {personnel:g} + 公用经费 {public:g}", table)
+                       f"基本支出 {show(basic)} 万元 ≠ 人员经费 {show(personnel)} + 公用经费 {show(public)}", table)
 
 
 def spending_plan(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:

@@ -39,7 +39,12 @@ class RunSummary:
     counts: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("indicators", *COVERED), 0))
+    table_keys: set[str] = field(default_factory=set)  # distinct tables: copies in other files count once
     seconds: float = 0.0
+
+    @property
+    def distinct_tables(self) -> int:
+        return len(self.table_keys)
 
 
 def discover(paths: Iterable[Path], skip: Path | None = None) -> list[Item]:
@@ -106,6 +111,7 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
                 writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
             for f in result.findings:
                 summary.findings_by_severity[f.severity] += 1
+            summary.table_keys.update(t.table_key for t in result.tables)
             summary.coverage["indicators"] += len(result.indicators)
             for name in COVERED:
                 summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
@@ -186,6 +192,7 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
         "settings": {"jobs": settings.jobs, "max_file_mb": settings.max_file_mb,
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None},
         "counts": summary.counts,
+        "distinct_goal_tables": summary.distinct_tables,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
         "coverage": summary.coverage,
         "files": entries,

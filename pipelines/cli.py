@@ -29,18 +29,22 @@ input formats (recognised from the content, not the file name):
   layer; scans fail), .xlsx/.xlsm, .xls, .html/.htm
 
 output:
-  DIR receives one Parquet file per table and a manifest:
-    {", ".join(f"{name}.parquet" for name in list(SCHEMAS)[:3])},
-    {", ".join(f"{name}.parquet" for name in list(SCHEMAS)[3:])}, manifest.json
-  Every input file gets a row in documents.parquet, also the ones that failed, with a
-  one-sentence error. Problems, repairs and doubts are rows of findings.parquet.
+  DIR is a dataset: one folder of part-NNNNN.parquet files per table and a manifest,
+    {"/, ".join(list(SCHEMAS)[:3])}/,
+    {"/, ".join(list(SCHEMAS)[3:])}/, _manifest.json
+  Read a table by its folder: pd.read_parquet("DIR/indicators"), DuckDB
+  'DIR/indicators/*.parquet', polars, Dask and Spark alike (they skip _manifest.json).
+  Every input file gets a row in documents, also the ones that failed, with a one-sentence
+  error. Problems, repairs and doubts are rows of findings. Copies of one goal table in
+  several files share goal_tables.table_key; is_primary marks one copy of each.
+  Money is decimal(18, 6) in 万元, exact as printed.
   The folder is replaced atomically at the end: an interrupted run leaves the previous
   output untouched. DIR must be new, empty, or an earlier goaltables output folder.
   Column reference: docs/schema.md. Finding codes: docs/findings.md.
 
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
-  {EXIT_SOME_FAILED}    some files failed; their errors are in documents.parquet and the other
+  {EXIT_SOME_FAILED}    some files failed; their errors are in DIR/documents and the other
        files' rows are all written
   {EXIT_USAGE}    usage error: bad option, missing input, unsafe output folder
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched
@@ -48,7 +52,7 @@ exit status:
 examples:
   goaltables extract samples --out output
   goaltables extract archive/2025 archive/2024 --out out --jobs 4
-  python -c "import pandas as pd; print(pd.read_parquet('output/indicators.parquet'))"
+  python -c "from pipelines import load; print(load.tables('output')['indicators'])"
 """
 
 
@@ -182,7 +186,7 @@ def format_summary(s: RunSummary) -> str:
     return textwrap.dedent(f"""\
         goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
           ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
-          goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
+          goal tables {s.counts.get('goal_tables', 0)} ({s.distinct_tables} distinct), indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
           coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}
         """)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from extract.findings import CATALOGUE
-from pipelines.schema import SCHEMAS
+from pipelines.schema import SCHEMA_VERSION, SCHEMAS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 INTRO = {
@@ -22,10 +22,50 @@ INTRO = {
 }
 
 
+LAYOUT = f"""\
+## Layout
+
+An output folder `DIR` is a dataset: each table is a folder `DIR/<table>/` of one or more
+`part-NNNNN.parquet` files (read the folder, not a file), and `DIR/_manifest.json` lists the
+run's inputs, counts and per-file status. Engines skip `_`-prefixed files, so each table opens
+in one call: `pd.read_parquet("DIR/indicators")`, `pl.read_parquet("DIR/indicators/*.parquet")`,
+`dd.read_parquet("DIR/indicators")`, `spark.read.parquet("DIR/indicators")`, DuckDB
+`FROM 'DIR/indicators/*.parquet'`. Each file's schema metadata holds
+`goaltables.schema_version` (now `{SCHEMA_VERSION}`) and `goaltables.table`.
+
+Keys: `doc_id`, `table_id`, `indicator_id`, `goal_id` mean the same in every table, and no
+other column name is shared by tables that are joined, so the three-way join needs no renames:
+
+```sql
+SELECT * FROM indicators JOIN goal_tables USING (table_id, doc_id) JOIN documents USING (doc_id)
+```
+
+(pandas: `indicators.merge(goal_tables).merge(documents)`; `unit_goals.title` and
+`goal_tables.title` are the only shared non-key name, both "the heading as printed", and those
+two tables are not joined to each other.)
+
+Types: money (`budget_*`) is `decimal(18, 6)` in 万元, exact as printed (6 decimals of 万元 =
+0.01 元), so sums of printed amounts equal printed totals in every engine. Nullable integers are
+`int64` with nulls; the files carry pandas metadata so pandas and Dask give them `Int64`.
+
+## Counting each goal table once
+
+The same goal table archived as .doc, .pdf and .txt is three rows of `goal_tables` with one
+`table_key`; `is_primary` is true on exactly one of them. Sum budgets over primary copies, and
+never add overall tables (`table_kind = 'overall'`, the unit's whole budget) to project tables
+(part of it). Sum budgets on goal_tables itself, never after joining indicators (that repeats
+each amount once per indicator row):
+
+```sql
+SELECT unit_name, sum(budget_total) AS 万元
+FROM goal_tables WHERE is_primary AND table_kind = 'project' GROUP BY unit_name
+```
+""".splitlines()
+
+
 def schema_page() -> str:
     lines = ["# Output schema", "", "Generated from `normalize/records.py` and `pipelines/records.py` by `make docs`;",
-             "do not edit by hand. Each table is `DIR/<table>.parquet`; `DIR/manifest.json` lists the",
-             "run's inputs, counts and per-file status.", ""]
+             "do not edit by hand.", "", *LAYOUT, ""]
     for name, schema in SCHEMAS.items():
         lines += [f"## {name}", "", INTRO[name], "", "| column | type | null | meaning |", "|---|---|---|---|"]
         for f in schema:

@@ -21,6 +21,7 @@ from extract.parser import parse
 from extract.registry import reader_for
 from extract.sniff import sniff
 from normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
+from normalize.identity import assign_keys
 from normalize.quality import check_document
 from normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
 from normalize.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
@@ -72,6 +73,7 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
             normalized = normalize_document(parsed, doc_id, taxonomy)
+            assign_keys(normalized.tables, normalized.indicators)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))
     except DocumentLoadError as exc:

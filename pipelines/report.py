@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from normalize.money import show
 from normalize.records import GoalTableRecord
 from pipelines.process import FileResult
 from pipelines.records import FindingRecord
@@ -66,7 +67,7 @@ def _table_heading(table: GoalTableRecord) -> str:
     if table.project_code:
         parts.append(table.project_code)
     if table.budget_total is not None:
-        parts.append(f"{table.budget_total:g} 万元")
+        parts.append(f"{show(table.budget_total)} 万元")
     return " · ".join(parts)
 
 

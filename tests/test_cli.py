@@ -24,7 +24,7 @@ def test_help_reads_like_a_man_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     for needle in ("--out", "--jobs", "--taxonomy", "--max-file-mb", "--quiet", "exit status:", "examples:",
-                   "documents.parquet", "manifest.json"):
+                   "documents", "_manifest.json"):
         assert needle in text
     for action in build_parser()._subparsers._group_actions[0].choices["extract"]._actions:
         assert action.help, f"option {action.dest} has no help"
@@ -33,8 +33,8 @@ def test_help_reads_like_a_man_page(capsys: pytest.CaptureFixture[str]) -> None:
 def test_samples_convert_with_exit_zero_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("extract", SAMPLES, "--out", tmp_path / "out") == EXIT_OK
     summary = capsys.readouterr().out
-    assert "2 files" in summary and "ok 2" in summary and "goal tables 5, indicators 63, unit goals 4" in summary
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert "2 files" in summary and "ok 2" in summary and "goal tables 5 (5 distinct), indicators 63, unit goals 4" in summary
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["indicators"] == 63
     assert [f["status"] for f in manifest["files"]] == ["ok", "ok"]
     assert set(manifest["files"][0]["timings"]) == {"load", "read", "parse", "normalize", "check"}
@@ -43,14 +43,14 @@ def test_samples_convert_with_exit_zero_and_a_summary(tmp_path: Path, capsys: py
 def test_bad_files_fail_alone_and_the_others_rows_are_all_written(bad_inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _run("extract", bad_inputs, "--out", out) == EXIT_SOME_FAILED
-    docs = pd.read_parquet(out / "documents.parquet").set_index("source_path")
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
     assert docs.loc["empty.txt", "error"] == "empty file (0 bytes)"
     assert docs.loc["binary.txt", "error"].startswith("binary file")
     assert docs.loc["truncated.txt", "error"].startswith("truncated text file")
     assert (docs.loc[["empty.txt", "binary.txt", "truncated.txt"], "status"] == "failed").all()
     assert docs.loc[SAMPLE_000.name, "n_indicators"] == 28
-    assert len(pd.read_parquet(out / "indicators.parquet")) == 63
-    findings = pd.read_parquet(out / "findings.parquet")
+    assert len(pd.read_parquet(out / "indicators")) == 63
+    findings = pd.read_parquet(out / "findings")
     assert len(findings[findings.code == "unreadable_file"]) == 3
 
 
@@ -60,17 +60,17 @@ def test_byte_identical_inputs_are_extracted_once(tmp_path: Path) -> None:
     (folder / "a.txt").write_bytes(SAMPLE_000.read_bytes())
     (folder / "copy.txt").write_bytes(SAMPLE_000.read_bytes())
     assert _run("extract", folder, "--out", tmp_path / "out") == EXIT_OK
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    docs = pd.read_parquet(tmp_path / "out" / "documents")
     assert docs.source_path.tolist() == ["a.txt"] and docs.duplicate_paths[0].tolist() == ["copy.txt"]
-    assert len(pd.read_parquet(tmp_path / "out" / "indicators.parquet")) == 28
+    assert len(pd.read_parquet(tmp_path / "out" / "indicators")) == 28
 
 
 def test_parallel_run_gives_the_same_tables(tmp_path: Path, bad_inputs: Path) -> None:
     _run("extract", bad_inputs, "--out", tmp_path / "one")
     _run("extract", bad_inputs, "--out", tmp_path / "two", "--jobs", "2")
     for name in SCHEMAS:
-        one = pd.read_parquet(tmp_path / "one" / f"{name}.parquet")
-        two = pd.read_parquet(tmp_path / "two" / f"{name}.parquet")
+        one = pd.read_parquet(tmp_path / "one" / name)
+        two = pd.read_parquet(tmp_path / "two" / name)
         pd.testing.assert_frame_equal(one, two)
 
 
@@ -107,14 +107,14 @@ def test_an_occupied_folder_is_not_replaced(tmp_path: Path, capsys: pytest.Captu
 def test_interrupted_run_leaves_the_previous_output_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     _run("extract", SAMPLE_000, "--out", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(output, "_swap_in", interrupted)
     assert _run("extract", SAMPLES, "--out", out) == 130
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
 
 
@@ -124,9 +124,9 @@ def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path
     (out / ".gitkeep").write_text("")
     _run("extract", SAMPLE_000, "--out", out)
     _run("extract", SAMPLES, "--out", out)
-    assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "manifest.json",
-                                                           *(f"{n}.parquet" for n in SCHEMAS)])
-    assert len(pd.read_parquet(out / "goal_tables.parquet")) == 5
+    assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "_manifest.json",
+                                                           *SCHEMAS])
+    assert len(pd.read_parquet(out / "goal_tables")) == 5
 
 
 def test_check_reports_what_a_reviewer_sends_back(capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +163,7 @@ def test_summary_reports_label_and_kind_coverage(tmp_path: Path, capsys: pytest.
 
 def test_a_file_over_the_size_limit_fails_with_the_way_out(tmp_path: Path) -> None:
     assert _run("extract", SAMPLE_000, "--out", tmp_path / "out", "--max-file-mb", "0.001") == EXIT_SOME_FAILED
-    [error] = pd.read_parquet(tmp_path / "out" / "documents.parquet").error
+    [error] = pd.read_parquet(tmp_path / "out" / "documents").error
     assert error.startswith("file too large (0 MB, limit 0.001 MB") and "--max-file-mb" in error
 
 

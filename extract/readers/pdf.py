@@ -236,7 +236,11 @@ def _blocks(items: list[_Item]) -> list[Block]:
 
 def _table(part: TablePart, index: int) -> Table:
     cells = [
-        Cell(c.text, c.row, c.col, c.row_span, c.col_span, SourcePos(page=c.page, block=index))
+        Cell(c.text, c.row, c.col, c.row_span, c.col_span, SourcePos(page=c.page, block=index, box=c.box))
         for c in part.cells
     ]
-    return Table(cells=cells, pos=SourcePos(page=part.page, block=index))
+    return Table(cells=cells, pos=SourcePos(page=part.page, block=index, box=_rounded(part.bbox)))
+
+
+def _rounded(bbox: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    return tuple(round(v, 1) for v in bbox) if bbox else None  # type: ignore[return-value]

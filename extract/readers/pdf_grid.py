@@ -57,6 +57,7 @@ class GridCell:
     col_span: int
     page: int
     flowing: bool = False  # its last line runs to the right edge: the text may go on below
+    box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points, for provenance
 
 
 @dataclass(slots=True)
@@ -158,6 +159,7 @@ def _cell(layout: _Layout, i: int, lines: list[Line], padding: float, page: int)
         col_span=max(_index(layout.xs, x1) - col, 1),
         page=page,
         flowing=bool(lines) and _runs_to_edge(lines[-1], x1, padding),
+        box=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
     )
 
 

@@ -82,11 +82,11 @@ def _table(grid: SheetGrid, merges: list[Merge], top: int, bottom: int, block: i
     for r0, c0, r1, c1 in merges:
         covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
         text = grid.values[(r0, c0)]
-        cells.append(Cell(text, r0 - top, c0 - left, r1 - r0, c1 - c0, SourcePos(sheet=grid.name, line=r0 + 1)))
+        cells.append(Cell(text, r0 - top, c0 - left, r1 - r0, c1 - c0, SourcePos(sheet=grid.name, line=r0 + 1, col=c0 + 1)))
     for r in range(top, bottom):
         for c in range(left, right):
             if (r, c) not in covered:
                 text = grid.values.get((r, c), "")
-                cells.append(Cell(text, r - top, c - left, pos=SourcePos(sheet=grid.name, line=r + 1)))
+                cells.append(Cell(text, r - top, c - left, pos=SourcePos(sheet=grid.name, line=r + 1, col=c + 1)))
     cells.sort(key=lambda cell: (cell.row, cell.col))
-    return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, block=block))
+    return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, col=left + 1, block=block))
