@@ -1,0 +1,238 @@
+"""The output folder is one dataset every engine reads the same way.
+
+On the samples plus every good fixture (so copies of one table in many formats), written in
+several part files per table, pandas, DuckDB, polars, Dask and Spark must agree exactly on:
+the three-way join ``indicators ⋈ goal_tables ⋈ documents`` done on the shared column names
+alone, the budget per unit counting each table once (``is_primary``), and each column's type.
+Spark runs where Java is installed and is skipped, saying so, elsewhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from pipelines import output
+from pipelines.cli import main
+from pipelines.schema import KEYS, SCHEMAS
+from tests.conftest import FIXTURES, SAMPLES
+
+JOINED = ["indicators", "goal_tables", "documents"]
+UNTYPED = "object of nulls"
+PICK = ["indicator_id", "table_key", "is_primary", "source_path", "file_format", "level1", "budget_total", "year",
+        "row_index", "page", "line"]
+# what the printed tables say: the 4 project tables of 怀来县总工会 and the overall table of 宁县总工会
+BUDGET_BY_UNIT = {("怀来县总工会", "project"): Decimal("543.98"), ("宁县总工会", "overall"): Decimal("142.82")}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Samples and good fixtures, with tiny part files so every table spans several parts."""
+    folder = tmp_path_factory.mktemp("engines") / "out"
+    good = [p for p in sorted(FIXTURES.iterdir()) if p.name != "bad"]
+    if shutil.which("soffice") is None:
+        good.remove(FIXTURES / "doc")  # .doc needs LibreOffice; the other formats still copy the tables
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "FLUSH_ROWS", 20)
+        patch.setattr(output, "PART_ROWS", 40)
+        assert main(["extract", str(SAMPLES), *map(str, good), "--out", str(folder), "--quiet"]) == 0
+    assert len(list((folder / "indicators").glob("part-*.parquet"))) > 3
+    return folder
+
+
+def _plain(value: Any) -> Any:
+    """A value as a comparable Python object: exact decimals as strings, NA as None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _rows(records: list[tuple]) -> list[tuple]:
+    return sorted(tuple(_plain(v) for v in r) for r in records)
+
+
+def _common(a: list[str], b: list[str]) -> list[str]:
+    return [c for c in a if c in b]
+
+
+# --- one reader per engine: (join rows, budget by unit and kind, logical column types) -------
+
+def _pandas(out: Path) -> tuple[list, dict, dict]:
+    ind, tab, doc = (pd.read_parquet(out / n) for n in JOINED)
+    joined = ind.merge(tab).merge(doc)  # pandas joins on every shared name: the keys, nothing else
+    primary = tab[tab.is_primary]
+    sums = primary.groupby(["unit_name", "table_kind"]).budget_total.sum()
+    types = {n: {c: _pandas_type(s) for c, s in pd.read_parquet(out / n).items()} for n in SCHEMAS}
+    return _rows(list(joined[PICK].itertuples(index=False))), dict(sums.items()), types
+
+
+def _pandas_type(series: pd.Series) -> str:
+    dtype = str(series.dtype)
+    if dtype in ("Int64", "int64"):
+        return "int"
+    if dtype == "float64":
+        return "float"
+    if dtype in ("bool", "boolean"):
+        return "bool"
+    sample = next((v for v in series if v is not None and v is not pd.NA), None)
+    if sample is None:
+        return UNTYPED  # an object column of nulls only: pandas keeps no type for it
+    if isinstance(sample, Decimal):
+        return "decimal(18,6)"
+    return "string" if isinstance(sample, str) else "list"
+
+
+def _dask(out: Path) -> tuple[list, dict, dict]:
+    import dask.dataframe as dd
+
+    ind, tab, doc = (dd.read_parquet(out / n) for n in JOINED)
+    joined = ind.merge(tab).merge(doc).compute()
+    sums = tab[tab.is_primary].groupby(["unit_name", "table_kind"]).budget_total.sum().compute()
+    types = {n: {c: _dask_type(t) for c, t in dd.read_parquet(out / n).dtypes.items()} for n in SCHEMAS}
+    return _rows(list(joined[PICK].itertuples(index=False))), dict(sums.items()), types
+
+
+def _dask_type(dtype: Any) -> str:
+    text = str(dtype)
+    if text in ("Int64", "int64"):
+        return "int"
+    return {"float64": "float", "bool": "bool", "string": "string", "decimal128(18, 6)[pyarrow]": "decimal(18,6)",
+            "object": "list"}.get(text, text)
+
+
+def _duckdb(out: Path) -> tuple[list, dict, dict]:
+    import duckdb
+
+    con = duckdb.connect()
+    for name in SCHEMAS:
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM '{out / name}/*.parquet'")
+    joined = con.execute(f"SELECT {', '.join(PICK)} FROM indicators NATURAL JOIN goal_tables NATURAL JOIN documents")
+    joined_rows = joined.fetchall()
+    sums = con.execute("SELECT unit_name, table_kind, sum(budget_total) FROM goal_tables WHERE is_primary "
+                       "AND unit_name IS NOT NULL GROUP BY ALL").fetchall()
+    types = {n: {c: _sql_type(t) for c, t, *_ in con.execute(f"DESCRIBE {n}").fetchall()} for n in SCHEMAS}
+    return _rows(joined_rows), {(u, k): s for u, k, s in sums}, types
+
+
+def _sql_type(text: str) -> str:
+    text = text.upper().replace(" ", "")
+    if text.endswith("[]") or text.startswith(("ARRAY", "STRUCT")):
+        return "list"
+    return {"VARCHAR": "string", "STRING": "string", "BIGINT": "int", "DOUBLE": "float", "BOOLEAN": "bool",
+            "DECIMAL(18,6)": "decimal(18,6)"}.get(text, text)
+
+
+def _polars(out: Path) -> tuple[list, dict, dict]:
+    import polars as pl
+
+    ind, tab, doc = (pl.read_parquet(out / n / "*.parquet") for n in JOINED)
+    joined = ind.join(tab, on=_common(ind.columns, tab.columns))
+    joined = joined.join(doc, on=_common(joined.columns, doc.columns))
+    sums = tab.filter(pl.col("is_primary")).group_by("unit_name", "table_kind").agg(pl.col("budget_total").sum())
+    types = {n: {c: _polars_type(t) for c, t in pl.read_parquet(out / n / "*.parquet").schema.items()} for n in SCHEMAS}
+    return _rows(joined.select(PICK).rows()), {(u, k): s for u, k, s in sums.rows()}, types
+
+
+def _polars_type(dtype: Any) -> str:
+    import polars as pl
+
+    if dtype == pl.Int64:
+        return "int"
+    if isinstance(dtype, pl.Decimal):
+        return f"decimal({dtype.precision},{dtype.scale})"
+    if isinstance(dtype, pl.List):
+        return "list"
+    return {pl.String: "string", pl.Float64: "float", pl.Boolean: "bool"}.get(dtype, str(dtype))
+
+
+def _spark(out: Path) -> tuple[list, dict, dict]:
+    from pyspark.sql import SparkSession, functions as F
+
+    spark = (SparkSession.builder.master("local[1]").appName("goaltables-test")
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        ind, tab, doc = (spark.read.parquet(str(out / n)) for n in JOINED)
+        joined = ind.join(tab, on=_common(ind.columns, tab.columns))
+        joined = joined.join(doc, on=_common(joined.columns, doc.columns))
+        sums = tab.filter("is_primary").groupBy("unit_name", "table_kind").agg(F.sum("budget_total")).collect()
+        types = {n: {f.name: _sql_type(f.dataType.simpleString()) for f in spark.read.parquet(str(out / n)).schema}
+                 for n in SCHEMAS}
+        rows = [tuple(r) for r in joined.select(*PICK).collect()]
+        return _rows(rows), {(u, k): s for u, k, s in sums if u is not None}, types
+    finally:
+        spark.stop()
+
+
+def _spark_or_skip(out: Path) -> tuple[list, dict, dict]:
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java: install default-jre-headless (apt-get) to run the Spark comparison")
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[test]')")
+    return _spark(out)
+
+
+ENGINES: dict[str, Callable[[Path], tuple[list, dict, dict]]] = {
+    "duckdb": _duckdb, "polars": _polars, "dask": _dask, "spark": _spark_or_skip,
+}
+
+
+@pytest.fixture(scope="module")
+def reference(out: Path) -> tuple[list, dict, dict]:
+    return _pandas(out)
+
+
+def test_pandas_reference_has_the_copies_counted_once(out: Path, reference: tuple[list, dict, dict]) -> None:
+    joined, sums, types = reference
+    n_indicators = len(pd.read_parquet(out / "indicators"))
+    assert len(joined) == n_indicators  # the join neither drops nor multiplies rows
+    tables = pd.read_parquet(out / "goal_tables")
+    assert tables.table_key.nunique() == 5 < len(tables)  # 5 distinct tables, many copies
+    assert tables.groupby("table_key").is_primary.sum().eq(1).all()
+    assert {k: _plain(v) for k, v in sums.items()} == {k: _plain(v) for k, v in BUDGET_BY_UNIT.items()}
+    assert types["goal_tables"]["year"] == types["goal_tables"]["table_page"] == "int"
+
+
+def test_nullable_integers_stay_integers_in_plain_pandas(out: Path) -> None:
+    tables = pd.read_parquet(out / "goal_tables")
+    assert str(tables.year.dtype) == str(tables.doc_number_year.dtype) == "Int64"
+    assert tables.table_page.isna().any() and tables.table_page.notna().any()
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_engine_agrees_with_pandas(engine: str, out: Path, reference: tuple[list, dict, dict]) -> None:
+    joined, sums, types = ENGINES[engine](out)
+    want_joined, want_sums, want_types = reference
+    assert joined == want_joined
+    assert {k: _plain(v) for k, v in sums.items()} == {k: _plain(v) for k, v in want_sums.items()}
+    for name, columns in types.items():  # pandas cannot type an object column holding only nulls
+        assert {c: t for c, t in columns.items() if want_types[name][c] != UNTYPED} == \
+               {c: t for c, t in want_types[name].items() if t != UNTYPED}
+
+
+def test_pandas_leaves_untyped_only_columns_that_are_all_null(out: Path, reference: tuple[list, dict, dict]) -> None:
+    for name, columns in reference[2].items():
+        frame = pd.read_parquet(out / name)
+        for column, kind in columns.items():
+            assert kind != UNTYPED or frame[column].isna().all(), (name, column)
+
+
+def test_tables_share_only_key_columns() -> None:
+    """Joined tables share no column name but their keys, so natural joins need no renames."""
+    keys = set(KEYS.values()) | {"row_index"}  # findings.row_index is indicators.row_index
+    allowed = {frozenset({"goal_tables", "unit_goals"}): {"title"}}  # both 'heading as printed' (contract names)
+    names = {n: set(s.names) for n, s in SCHEMAS.items()}
+    for a in names:
+        for b in names:
+            if a < b:
+                shared = names[a] & names[b] - keys - allowed.get(frozenset({a, b}), set())
+                assert not shared, f"{a} and {b} share non-key columns {shared}"
