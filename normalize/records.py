@@ -43,8 +43,9 @@ class GoalTableRecord:
     table_index: int = col("0-based order of the table in the document.", identity=False)
     table_key: str = col("Fingerprint of the table's normalized content: the same table copied into another file or "
                          "format (.doc, .pdf, .txt) has the same key. Count distinct tables with it.", identity=False)
-    is_primary: bool = col("True for exactly one copy per table_key in the output (the lowest doc_id, then "
-                           "table_index): filter on it to count and sum each table once.", identity=False)
+    is_primary: bool = col("True for exactly one copy per table_key in the output (a copy located by page or "
+                           "line first, then the lowest doc_id and table_index): filter on it to count and sum "
+                           "each table once.", identity=False)
     table_kind: str = col("`project` (项目支出绩效目标表) or `overall` (部门/单位整体支出绩效目标表).", code=True)
     title: str | None = col("Heading as printed, without its list number and bracketed allocation code.")
     allocation_code: str | None = col("Bracketed code printed before the title, e.g. 13073025X000010000849.")

@@ -82,7 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verbosity(extract)
     _add_check(commands)
     _add_taxonomy(commands)
+    for module in _analyst_commands():
+        module.add_parser(commands, _Formatter)
     return parser
+
+
+def _analyst_commands() -> list:
+    """Commands over an existing output folder, each in its own module (``add_parser`` sets
+    ``handler``); imported here so that ``goaltables --help`` lists them."""
+    from pipelines import export, html_report, sql
+
+    return [sql, export, html_report]
 
 
 CHECK_EPILOG = f"""\
@@ -143,10 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.WARNING if getattr(args, "quiet", False) else logging.DEBUG if getattr(args, "verbose", False)
+        else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr,
     )
-    command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
+    command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}.get(args.command) or args.handler
     try:
         return command(args)
     except (SettingsError, UnsafeOutputError, FileNotFoundError, ValueError) as exc:
