@@ -11,7 +11,6 @@ from pathlib import Path
 from pipelines import __version__
 from pipelines.batch import RunSummary, discover, run
 from pipelines.process import process_file
-from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
@@ -99,15 +98,21 @@ CHECK_EPILOG = f"""\
 The report lists, per file and goal table, what a reviewer would send back: placeholder
 values, targets copied across a table, budgets that do not add up, weights that do not sum
 to 100, missing indicator groups, and rows the parser had to repair. Codes: docs/findings.md.
-Nothing is written to disk.
+Each finding shows its row as the data numbers it (row_index, from 0) and its place in the
+original file (page, line or sheet row). PATH may also be an output folder of an earlier
+extract: its findings are reviewed without reading the files again.
+With --report FILE the report is also written to FILE: Markdown (.md) or HTML (.html).
+Nothing else is written to disk.
 
 exit status:
   {EXIT_OK}    no error-level finding
   {EXIT_SOME_FAILED}    some file failed or has an error-level finding (e.g. budget_mismatch)
   {EXIT_USAGE}    usage error
 
-example:
+examples:
   goaltables check submissions/2025/怀来县总工会.docx
+  goaltables check output --all --report 审核报告.html
+  goaltables check submissions/2025 --lang en --report review.md
 """
 
 TAXONOMY_EPILOG = """\
@@ -123,12 +128,17 @@ example:
 
 def _add_check(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser(
-        "check", help="review report of one submission's findings (writes nothing)",
+        "check", help="review report of a submission's findings (files or an output folder)",
         description="Review the goal tables of one submission and report its problems.",
         epilog=CHECK_EPILOG, formatter_class=_Formatter,
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="input files or folders, or an output folder of goaltables extract")
     check.add_argument("--all", action="store_true", help="also list notes (info findings such as filled-down labels)")
+    check.add_argument("--report", type=Path, metavar="FILE",
+                       help="also write the report to FILE, as Markdown (.md) or HTML (.html)")
+    check.add_argument("--lang", choices=["en", "zh"], default="zh",
+                       help="language of the report's labels (default: zh); messages stay as recorded")
     check.add_argument("--taxonomy", type=Path, metavar="FILE", help="extra taxonomy YAML, as for extract")
     _add_verbosity(check)
 
@@ -175,10 +185,22 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from pipelines import report
+    from pipelines.review_source import is_output_folder, results_from_folder
+
+    writers = {".md": report.markdown, ".markdown": report.markdown, ".html": report.html, ".htm": report.html}
+    if args.report is not None and args.report.suffix.lower() not in writers:
+        raise ValueError(f"--report {args.report}: name it .md (Markdown) or .html (HTML)")
     settings = Settings(taxonomy=args.taxonomy)
-    results = (process_file(path, source, settings) for path, source in discover(args.paths))
-    text, totals = review(results, "info" if args.all else "warning")
-    sys.stdout.write(text)
+    folders = [p for p in args.paths if is_output_folder(p)]
+    files = [p for p in args.paths if p not in folders]
+    results = [r for folder in folders for r in results_from_folder(folder)]
+    results += [process_file(path, source, settings) for path, source in (discover(files) if files else [])]
+    docs, totals = report.build(results, "info" if args.all else "warning")
+    sys.stdout.write(report.text(docs, totals, args.all, args.lang))
+    if args.report is not None:
+        args.report.write_text(writers[args.report.suffix.lower()](docs, totals, args.all, args.lang), encoding="utf-8")
+        sys.stderr.write(f"wrote {args.report}\n")
     return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding
 
 

@@ -138,11 +138,11 @@ def _table_sheets(book: Any, out_dir: Path, name: str) -> None:
         ws.append([_styled(ws, h, Font(bold=True)) for h in head])
         return ws
 
-    sheets = []
+    sheets: list[list[Any]] = []  # [sheet, data rows]
     for row in rows(out_dir, name):
         if sheet is None or count == EXCEL_MAX_ROWS:
             sheet, count = new_sheet(), 0
-            sheets.append(sheet)
+            sheets.append([sheet, 0])
         values = [_excel_value(v) for v in row]
         for i, v in enumerate(values):
             if v is not None and count < 200:  # widths from the first rows are enough
@@ -150,18 +150,19 @@ def _table_sheets(book: Any, out_dir: Path, name: str) -> None:
         sheet.append([_styled(sheet, v, number_format=MONEY_FORMAT) if m and v is not None else v
                       for v, m in zip(values, money)])
         count += 1
+        sheets[-1][1] = count
     if sheet is None:
-        sheets.append(new_sheet())
-    for ws in sheets:
-        _finish(ws, widths, len(head))
+        sheets.append([new_sheet(), 0])
+    for ws, n_rows in sheets:
+        _finish(ws, widths, len(head), n_rows)
 
 
-def _finish(sheet: Any, widths: list[int], n_columns: int) -> None:
+def _finish(sheet: Any, widths: list[int], n_columns: int, n_rows: int) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(w, 6) + 2
-    sheet.auto_filter.ref = f"A1:{get_column_letter(n_columns)}1"  # Excel extends the filter to the data
+    sheet.auto_filter.ref = f"A1:{get_column_letter(n_columns)}{n_rows + 1}"
 
 
 def _excel_value(value: Any) -> Any:

@@ -8,7 +8,6 @@ cell cannot. Nested values become one line of text, codes become their Chinese n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ def flat(value: Any) -> Any:
         return "；".join(str(flat(v)) for v in value) if value else None
     if isinstance(value, dict):
         return " ".join(cell(flat(v)) for v in value.values() if v is not None)
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return value
 
 
@@ -48,7 +49,3 @@ def rows(out_dir: Path, name: str, batch_rows: int = 10_000) -> Iterator[list[An
 
 def is_money(field: pa.Field) -> bool:
     return pa.types.is_decimal(field.type)
-
-
-def as_text(value: Any) -> str:
-    return cell(value) if not isinstance(value, Decimal) else cell(value)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipelines import __version__
 from pipelines.figures import Figures, compute
-from pipelines.labels import code_label
+from pipelines.labels import code_label, place_label
 from pipelines.svg import Bar, bars, legend
 
 TOP_N = 15  # bars per chart; the tables below the charts list everything
@@ -227,7 +227,7 @@ def _finding_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> 
             links.file(f["source_path"], f["page"] if f["file_format"] == "pdf" else None),
             table,
             "" if f["row_index"] is None else str(f["row_index"]),
-            escape(f["position"] or ""),
+            escape(place_label(f["position"], lang) or ""),
         ]))
     heads = [t["severity"], t["problem"], t["message"], t["file"], t["table"], t["row"], t["where"]]
     head = "".join(f"<th>{escape(h)}</th>" for h in heads)

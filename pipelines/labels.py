@@ -7,6 +7,7 @@ touching code; level codes and indicator kinds are named by ``normalize/taxonomy
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,19 @@ def code_label(column: str, code: str | None) -> str | None:
 
 
 _CODE_COLUMN = {"level2_match": "level1_match"}  # columns that share another's code set
+
+
+_PLACE_ZH = ((re.compile(r"\bpage (\d+)"), r"第\1页"), (re.compile(r"\bline (\d+)"), r"第\1行"),
+             (re.compile(r"\bsheet ([^,]+)"), r"工作表「\1」"), (re.compile(r"\bblock (\d+)"), r"第\1段"))
+
+
+def place_label(text: str | None, lang: str = "zh") -> str | None:
+    """A position such as ``sheet 项目1, line 9`` as a Chinese reader says it: 工作表「项目1」, 第9行."""
+    if text is None or lang != "zh":
+        return text
+    for pattern, replacement in _PLACE_ZH:
+        text = pattern.sub(replacement, text)
+    return text.replace(", ", "，")
 
 
 @dataclass(frozen=True, slots=True)

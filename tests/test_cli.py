@@ -130,10 +130,10 @@ def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path
 
 
 def test_check_reports_what_a_reviewer_sends_back(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run("check", SAMPLES) == EXIT_OK
+    assert _run("check", SAMPLES, "--lang", "en") == EXIT_OK
     report = capsys.readouterr().out
     assert "all 7 indicators have the target '≥100优' [copied_targets]" in report
-    assert "row 1: placeholder left in the indicator name and description of '春节慰问劳模人数**人'" in report
+    assert "row 0, line 384: placeholder left in the indicator name and description of '春节慰问劳模人数**人'" in report
     assert "level-1 weights add up to 90, not 100 (服务对象满意度 without a weight) [weights_not_100]" in report
     assert "label_filled_down" not in report and "notes not listed" in report
 
@@ -173,3 +173,30 @@ def test_readme_and_cli_reference_cover_every_command() -> None:
     assert readme.index("make extract") < readme.index("make test") < readme.index("## Command line")
     for name in build_parser()._subparsers._group_actions[0].choices:
         assert f"goaltables {name}" in readme
+
+
+def test_check_on_an_output_folder_writes_the_same_report_to_a_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run("extract", SAMPLES, "--out", tmp_path / "out")
+    capsys.readouterr()
+    assert _run("check", SAMPLES, "--lang", "en") == EXIT_OK
+    from_files = capsys.readouterr().out
+    assert _run("check", tmp_path / "out", "--lang", "en", "--report", tmp_path / "review.md") == EXIT_OK
+    from_folder = capsys.readouterr().out
+    assert from_folder == from_files  # reviewing the folder says what reviewing the files said
+    markdown = (tmp_path / "review.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Review report") and "row 0, line 384" in markdown
+
+
+def test_check_html_report_in_chinese_with_places(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("check", SAMPLES, "--report", tmp_path / "审核.html") == EXIT_OK
+    terminal = capsys.readouterr().out
+    assert "行序号 0，第384行: placeholder left" in terminal and "[placeholder_value 模板占位符未填写]" in terminal
+    page = (tmp_path / "审核.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "绩效目标表审核报告" in page and "第384行" in page
+
+
+def test_check_report_needs_a_known_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _run("check", SAMPLE_000, "--report", tmp_path / "review.pdf")
+    assert exit_info.value.code == EXIT_USAGE and "name it .md" in capsys.readouterr().err

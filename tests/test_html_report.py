@@ -133,5 +133,5 @@ def test_finding_rows_point_at_file_row_and_place(out: Path, page: Path) -> None
     findings = pd.read_parquet(out / "findings")
     assert len(rows) == len(findings)
     placeholder = next(r for r in rows if "placeholder_value" in r[1] and r[3].endswith(".txt"))
-    assert placeholder[5] == "0" and placeholder[6].startswith("line ")  # 0-based row, as in the data
-    assert any(r[3].endswith(".pdf") and r[6].startswith("page ") for r in rows)
+    assert placeholder[5] == "0" and placeholder[6] == "第384行"  # 0-based row as in the data; the line in the file
+    assert any(r[3].endswith(".pdf") and r[6].startswith("第") and "页" in r[6] for r in rows)
