@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from extract.text import compact
 
-TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000),
+          "万": Decimal(1), "亿": Decimal(10000)}
 MONEY_QUANTUM = Decimal("0.000001")  # 6 decimals of 万元 = 0.01 元: the output's decimal(18, 6)
 MONEY_LIMIT = Decimal(10) ** 12  # decimal(18, 6) holds 12 integer digits
-_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)(亿元|万元|元)?$")
+_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)(亿元|万元|千元|元|万|亿)?$")
+# A fund named before its amount: 中央衔接推进乡村振兴补助资金(少数民族发展任务)50.
+_NAMED_AMOUNT = re.compile(r"^[^\d]*[\u4e00-\u9fff)）](-?\d+(?:\.\d+)?)(亿元|万元|千元|元|万|亿)?$")
 
 
 def parse_number(text: str | None) -> float | None:
@@ -29,7 +32,8 @@ def to_wan(text: str | None, money_unit: str | None) -> Decimal | None:
     """
     if not text:
         return None
-    match = _AMOUNT.match(compact(text).replace(",", ""))
+    key = compact(text).replace(",", "")
+    match = _AMOUNT.match(key) or _NAMED_AMOUNT.match(key)
     if not match:
         return None
     unit = match.group(2) or money_unit or "万元"

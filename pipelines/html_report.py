@@ -60,7 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_list": "问题明细", "search": "搜索（单位、文件、问题、说明……）", "show_info": "显示提示类",
         "severity": "严重程度", "problem": "问题", "message": "说明", "table": "目标表",
         "row": "行序号（从0起）", "where": "原文位置", "shown": "显示", "of": "条，共", "rows_unit": "条",
-        "none": "无", "qualitative": "定性", "placeholder": "占位符", "multiple": "多个值", "unknown": "未识别",
+        "none": "无", "no_unit": "（未注明单位）", "no_region": "（未识别地区）", "qualitative": "定性", "placeholder": "占位符", "multiple": "多个值", "unknown": "未识别",
     },
     "en": {
         "title": "Budget performance goal tables: report", "generated": "Generated", "source": "Data",
@@ -81,7 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_list": "All findings", "search": "Search (unit, file, code, message…)", "show_info": "show notes",
         "severity": "Severity", "problem": "Finding", "message": "Message", "table": "Goal table",
         "row": "Row (0-based)", "where": "Place in file", "shown": "Showing", "of": "of", "rows_unit": "",
-        "none": "none", "qualitative": "qualitative", "placeholder": "placeholder", "multiple": "several values",
+        "none": "none", "no_unit": "(no unit printed)", "no_region": "(region unknown)", "qualitative": "qualitative", "placeholder": "placeholder", "multiple": "several values",
         "unknown": "unmapped",
     },
 }
@@ -162,12 +162,14 @@ def _totals(fig: Figures, t: dict[str, str]) -> str:
 
 
 def _money(fig: Figures, t: dict[str, str], lang: str) -> str:
-    units = [Bar(u, p, money(p), 0) for u, n, p, _, _ in fig.by_unit if n][:TOP_N]
-    overall = [Bar(u, o, money(o), 1) for u, _, _, m, o in fig.by_unit if m][:TOP_N]
-    regions = [Bar(r, m, money(m), 2) for r, _, m in fig.by_region][:TOP_N]
+    by_unit = [(t["no_unit"] if u == "?" else u, *rest) for u, *rest in fig.by_unit]
+    by_region = [(t["no_region"] if r == "?" else r, *rest) for r, *rest in fig.by_region]
+    units = [Bar(u, p, money(p), 0) for u, n, p, _, _ in by_unit if n][:TOP_N]
+    overall = [Bar(u, o, money(o), 1) for u, _, _, m, o in by_unit if m][:TOP_N]
+    regions = [Bar(r, m, money(m), 2) for r, _, m in by_region][:TOP_N]
     unit_rows = [[u, _int(n), _money_cell(p) if n else "—", _money_cell(o) if m else "—"]
-                 for u, n, p, m, o in fig.by_unit]
-    region_rows = [[r, _int(n), _money_cell(m)] for r, n, m in fig.by_region]
+                 for u, n, p, m, o in by_unit]
+    region_rows = [[r, _int(n), _money_cell(m)] for r, n, m in by_region]
     return (f"<h3>{t['by_unit']}（{t['wan']}）</h3>{legend([t['project'], t['overall']])}"
             f"{bars(units, t['project'])}{bars(overall, t['overall'])}"
             + _grid([t["unit"], t["n_projects"], t["project"], t["overall"]], unit_rows, "by-unit", numeric={1, 2, 3})
@@ -205,7 +207,7 @@ def _table_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> st
     rows = []
     for r in fig.tables:
         rows.append([
-            f'<span id="t-{escape(r["table_key"])}"></span>{escape(r["unit_name"] or "")}',
+            f'<span id="t-{escape(r["table_key"])}"></span>{escape(r["unit_name"] or t["no_unit"])}',
             escape(_name("table_kind", r["table_kind"], lang, t)),
             escape(r["title"] or r["project_name"] or ""),
             _money_cell(r["budget_total"]), escape(str(r["year"] or "")), _int(r["n_table_indicators"]),

@@ -20,6 +20,7 @@ class Settings:
     jobs: int = 1
     max_file_mb: float = DEFAULT_MAX_MB
     taxonomy: Path | None = None
+    lexicon: Path | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.jobs, int) or self.jobs < 1:
@@ -30,6 +31,21 @@ class Settings:
             raise SettingsError(f"max_file_mb must be a positive number of megabytes, not {self.max_file_mb!r}")
         if self.taxonomy is not None and not Path(self.taxonomy).is_file():
             raise SettingsError(f"taxonomy file {self.taxonomy} does not exist")
+        if self.lexicon is not None:
+            self._check_lexicon(Path(self.lexicon))
+
+    @staticmethod
+    def _check_lexicon(path: Path) -> None:
+        """Load the extra lexicon now, so a bad file stops the run before any work."""
+        from extract.errors import ConfigError
+        from extract.parser.lexicon import lexicon
+
+        if not path.is_file():
+            raise SettingsError(f"lexicon file {path} does not exist")
+        try:
+            lexicon(path)
+        except ConfigError as exc:
+            raise SettingsError(str(exc)) from None
 
     @property
     def max_file_bytes(self) -> int:

@@ -59,7 +59,7 @@ def test_codes_name_every_canonical_code() -> None:
 def test_every_code_column_value_has_a_chinese_name(out: Path) -> None:
     codes = load.codes()
     named = set(zip(codes["column"], codes["code"]))
-    shared = {"level2_match": "level1_match"}
+    shared = {"level2_match": "level1_match", "actual_op": "target_op"}
     for name, frame in load.tables(out).items():
         for column in code_columns(name):
             if column in ("file_format", "encoding", "money_unit"):
