@@ -23,8 +23,9 @@ PERCENT_BUCKETS = ((None, 60, "<60"), (60, 80, "60–79"), (80, 90, "80–89"), 
 @dataclass
 class Figures:
     totals: dict[str, Any]
-    by_unit: list[tuple[str, int, Decimal, int, Decimal]]  # unit, project tables and money, overall tables and money
-    by_region: list[tuple[str, int, Decimal]]  # region, project tables, project money
+    # unit, project tables and money, overall tables and money; money None where no budget is printed
+    by_unit: list[tuple[str, int, Decimal | None, int, Decimal | None]]
+    by_region: list[tuple[str, int, Decimal | None]]  # region, project tables, project money
     level1: list[tuple[str, int]]
     level2: list[tuple[str, str, int]]  # level1, level2, indicators
     kinds: list[tuple[str, int]]
@@ -64,14 +65,13 @@ def compute(out_dir: Path) -> Figures:
     }
     by_unit = rows(f"""
         SELECT coalesce(unit_name, '?') AS unit, count(*) FILTER (table_kind = 'project'),
-               coalesce(sum(budget_total) FILTER (table_kind = 'project'), 0),
+               sum(budget_total) FILTER (table_kind = 'project'),
                count(*) FILTER (table_kind = 'overall'),
-               coalesce(sum(budget_total) FILTER (table_kind = 'overall'), 0)
-        FROM {PRIMARY} GROUP BY unit ORDER BY 3 DESC, 5 DESC, unit""")
+               sum(budget_total) FILTER (table_kind = 'overall')
+        FROM {PRIMARY} GROUP BY unit ORDER BY 3 DESC NULLS LAST, 5 DESC NULLS LAST, unit""")
     by_region = rows(f"""
-        SELECT coalesce(county, city, province, '?') AS region, count(*),
-               coalesce(sum(budget_total), 0)
-        FROM {PRIMARY} AND table_kind = 'project' GROUP BY region ORDER BY 3 DESC, region""")
+        SELECT coalesce(county, city, province, '?') AS region, count(*), sum(budget_total)
+        FROM {PRIMARY} AND table_kind = 'project' GROUP BY region ORDER BY 3 DESC NULLS LAST, region""")
     level1 = rows(f"SELECT coalesce(i.level1, '?'), count(*) FROM {PRIMARY_ROWS} GROUP BY 1 ORDER BY 2 DESC, 1")
     level2 = rows(f"""SELECT coalesce(i.level1, '?'), coalesce(i.level2, '?'), count(*) FROM {PRIMARY_ROWS}
                       GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""")

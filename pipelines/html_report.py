@@ -164,11 +164,10 @@ def _totals(fig: Figures, t: dict[str, str]) -> str:
 def _money(fig: Figures, t: dict[str, str], lang: str) -> str:
     by_unit = [(t["no_unit"] if u == "?" else u, *rest) for u, *rest in fig.by_unit]
     by_region = [(t["no_region"] if r == "?" else r, *rest) for r, *rest in fig.by_region]
-    units = [Bar(u, p, money(p), 0) for u, n, p, _, _ in by_unit if n][:TOP_N]
-    overall = [Bar(u, o, money(o), 1) for u, _, _, m, o in by_unit if m][:TOP_N]
-    regions = [Bar(r, m, money(m), 2) for r, _, m in by_region][:TOP_N]
-    unit_rows = [[u, _int(n), _money_cell(p) if n else "—", _money_cell(o) if m else "—"]
-                 for u, n, p, m, o in by_unit]
+    units = [Bar(u, p, money(p), 0) for u, _, p, _, _ in by_unit if p][:TOP_N]
+    overall = [Bar(u, o, money(o), 1) for u, _, _, _, o in by_unit if o][:TOP_N]
+    regions = [Bar(r, m, money(m), 2) for r, _, m in by_region if m][:TOP_N]
+    unit_rows = [[u, _int(n), _money_cell(p), _money_cell(o)] for u, n, p, _, o in by_unit]
     region_rows = [[r, _int(n), _money_cell(m)] for r, n, m in by_region]
     return (f"<h3>{t['by_unit']}（{t['wan']}）</h3>{legend([t['project'], t['overall']])}"
             f"{bars(units, t['project'])}{bars(overall, t['overall'])}"
@@ -180,9 +179,14 @@ def _money(fig: Figures, t: dict[str, str], lang: str) -> str:
 def _structure(fig: Figures, t: dict[str, str], lang: str) -> str:
     level1 = [Bar(_name("level1", c, lang, t), n, str(n), 0, c) for c, n in fig.level1][:TOP_N]
     kinds = [Bar(_name("indicator_kind", c, lang, t), n, str(n), 4, c) for c, n in fig.kinds][:TOP_N]
-    rows = [[_name("level1", a, lang, t), _name("level2", b, lang, t), _int(n)] for a, b, n in fig.level2]
+    groups: dict[str, list[str]] = {}
+    for a, b, n in fig.level2:
+        groups.setdefault(a, []).append(f'<span class="chip">{escape(_name("level2", b, lang, t))} <b>{n}</b></span>')
+    totals = dict(fig.level1)
+    order = sorted(groups, key=lambda a: (-totals.get(a, 0), a))  # as the chart above
+    rows = [[escape(_name("level1", a, lang, t)), _int(totals.get(a, 0)), " ".join(groups[a])] for a in order]
     return (f"<h3>{t['level1']}</h3>{bars(level1, t['level1'])}"
-            + _grid([t["level1"], t["level2"], t["count"]], rows, "level2", numeric={2})
+            + _grid([t["level1"], t["count"], t["level2"]], rows, "level2", numeric={1}, raw_html=True)
             + f"<h3>{t['kinds']}</h3>{bars(kinds, t['kinds'])}")
 
 
@@ -224,6 +228,7 @@ def _finding_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> 
                  if f["table_key"] else "")
         rows.append((f["severity"], [
             f'<span class="sev sev-{f["severity"]}">{escape(_name("severity", f["severity"], lang, t))}</span>',
+            escape(f["code"]) if lang != "zh" else
             f'{escape(_name("code", f["code"], lang, t))}<div class="raw">{escape(f["code"])}</div>',
             escape(f["message"]) + (f'<div class="raw">{escape(f["raw"])}</div>' if f["raw"] else ""),
             links.file(f["source_path"], f["page"] if f["file_format"] == "pdf" else None),
@@ -309,7 +314,8 @@ def money(value: Decimal | None) -> str:
 
 
 def _money_cell(value: Decimal | None) -> str:
-    return f'<span data-value="{escape(_raw(value))}">{money(value)}</span>' if value is not None else ""
+    """An amount with its exact value in ``data-value``; — where no budget is printed."""
+    return f'<span data-value="{escape(_raw(value))}">{money(value)}</span>' if value is not None else "—"
 
 
 def _raw(value: Any) -> str:
@@ -388,5 +394,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .tools { display: flex; gap: 14px; align-items: center; margin: 6px 0; font-size: 13px; color: var(--muted); }
 .tools input[type=search] { flex: 1; padding: 6px 10px; border: 1px solid #c8ced8; border-radius: 6px; font: inherit; }
 a { color: var(--accent); }
+.chip { display: inline-block; margin: 1px 6px 1px 0; padding: 0 7px; border-radius: 10px; background: #eef2f8; white-space: nowrap; }
+.chip b { font-weight: 600; color: var(--accent); }
 @media print { body { background: #fff; } main { padding: 0; } .tools { display: none; } tr.finding[hidden] { display: none; } }
 """

@@ -26,8 +26,10 @@ def test_help_reads_like_a_man_page(capsys: pytest.CaptureFixture[str]) -> None:
     for needle in ("--out", "--jobs", "--taxonomy", "--max-file-mb", "--quiet", "exit status:", "examples:",
                    "documents", "_manifest.json"):
         assert needle in text
-    for action in build_parser()._subparsers._group_actions[0].choices["extract"]._actions:
-        assert action.help, f"option {action.dest} has no help"
+    for name, command in build_parser()._subparsers._group_actions[0].choices.items():
+        assert command.epilog and "example" in command.epilog, f"goaltables {name} --help has no examples"
+        for action in command._actions:
+            assert action.help, f"goaltables {name}: option {action.dest} has no help"
 
 
 def test_samples_convert_with_exit_zero_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

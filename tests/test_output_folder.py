@@ -64,3 +64,28 @@ def test_the_output_is_readable_by_colleagues(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
+
+
+def test_an_output_folder_of_the_old_single_file_layout_is_replaced_cleanly(tmp_path: Path) -> None:
+    """Version-1 outputs (documents.parquet, manifest.json) are ours: replaced, not carried over."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "indicators.parquet").write_bytes(b"PAR1")
+    (out / "notes.md").write_text("keep me", encoding="utf-8")
+    assert _extract(SAMPLE_000, "--out", out) == EXIT_OK
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["_manifest.json", "documents", "findings", "goal_tables", "indicators", "notes.md", "unit_goals"])
+
+
+def test_every_table_is_a_folder_of_part_files_with_the_schema_version(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from pipelines.schema import SCHEMA_VERSION, SCHEMAS
+
+    out = tmp_path / "out"
+    _extract(SAMPLE_000, "--out", out)
+    for name in SCHEMAS:
+        parts = sorted((out / name).iterdir())
+        assert [p.name for p in parts] == ["part-00000.parquet"]
+        assert pq.read_schema(parts[0]).metadata[b"goaltables.schema_version"] == SCHEMA_VERSION.encode()
