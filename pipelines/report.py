@@ -26,11 +26,13 @@ WORDS = {
            "title": "Review report", "files": "file(s)", "errors": "error(s)", "warnings": "warning(s)",
            "notes": "note(s)", "unlisted": " (notes not listed; --all lists them)", "table": "table",
            "untitled": "(untitled)", "rows_note": "Rows are numbered from 0, as row_index in the data.",
+           "level": "level", "place": "place in file", "finding": "finding",
            "severity": {"error": "error", "warning": "warning", "info": "note"}},
     "zh": {"tables": "张目标表", "indicators": "项指标", "none": "未发现问题", "row": "行序号",
            "title": "绩效目标表审核报告", "files": "个文件", "errors": "个错误", "warnings": "个警告",
            "notes": "条提示", "unlisted": "（提示未列出；加 --all 列出）", "table": "表",
            "untitled": "（无标题）", "rows_note": "行序号从 0 起，与数据中的 row_index 一致。",
+           "level": "级别", "place": "原文位置", "finding": "问题",
            "severity": {"error": "错误", "warning": "警告", "info": "提示"}},
 }
 
@@ -194,26 +196,34 @@ def html(docs: list[DocReview], totals: ReviewTotals, listed_notes: bool, lang: 
         if d.error:
             parts.append(f"<p><span class='sev error'>{escape(w['severity']['error'])}</span> {escape(d.error)}</p>")
             continue
-        rows = [("", i) for i in d.items] + [(t.heading, i) for t in d.tables for i in t.items]
-        if not rows:
+        groups = ([("", d.items)] if d.items else []) + [(f"{w['table']} {t.heading}", t.items) for t in d.tables]
+        if not groups:
             parts.append(f"<p>{escape(w['none'])}</p>")
             continue
         body = "".join(
-            f"<tr><td><span class='sev {i.severity}'>{escape(w['severity'][i.severity])}</span></td>"
-            f"<td>{escape(table)}</td><td class=num>{'' if i.row_index is None else i.row_index}</td>"
-            f"<td>{escape(place_label(i.place, lang) or '')}</td><td>{escape(_line(i, lang))}"
-            f"{'<div class=raw>' + escape(i.raw) + '</div>' if i.raw else ''}</td></tr>"
-            for table, i in rows)
-        parts.append(f"<table><thead><tr><th></th><th>{escape(w['table'])}</th><th>{escape(w['row'])}</th>"
-                     f"<th></th><th></th></tr></thead><tbody>{body}</tbody></table>")
+            (f"<tr class=group><td colspan=4>{escape(heading)}</td></tr>" if heading else "")
+            + "".join(_html_row(i, lang) for i in items)
+            for heading, items in groups)
+        parts.append(f"<table><thead><tr><th>{escape(w['level'])}</th><th class=num>{escape(w['row'])}</th>"
+                     f"<th>{escape(w['place'])}</th><th>{escape(w['finding'])}</th></tr></thead>"
+                     f"<tbody>{body}</tbody></table>")
     return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
             f"<title>{escape(w['title'])}</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def _html_row(i: Item, lang: str) -> str:
+    w = WORDS[lang]
+    raw = f"<div class=raw>{escape(i.raw)}</div>" if i.raw else ""
+    return (f"<tr><td><span class='sev {i.severity}'>{escape(w['severity'][i.severity])}</span></td>"
+            f"<td class=num>{'' if i.row_index is None else i.row_index}</td>"
+            f"<td class=nowrap>{escape(place_label(i.place, lang) or '')}</td><td>{escape(_line(i, lang))}{raw}</td></tr>")
 
 
 _CSS = """body{font:14px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:20px auto;color:#1f2933}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e4e7ec;padding:4px 8px;text-align:left;vertical-align:top}
 .num{text-align:right}.note,.raw{color:#667085;font-size:12px}.sev{color:#fff;border-radius:8px;padding:0 6px;font-size:12px;white-space:nowrap}
-.error{background:#b8453c}.warning{background:#e08a2e}.info{background:#8c8c8c}"""
+.nowrap,th{white-space:nowrap}tr.group td{background:#f1f4f8;font-weight:600;padding-top:8px}
+body{padding:0 16px}.error{background:#b8453c}.warning{background:#e08a2e}.info{background:#8c8c8c}"""
 
 
 def review(results: Iterable[FileResult], min_severity: str = "warning", lang: str = "en") -> tuple[str, ReviewTotals]:
