@@ -23,6 +23,7 @@ from pipelines.labels import code_label, place_label
 from pipelines.svg import Bar, bars, legend
 
 TOP_N = 15  # bars per chart; the tables below the charts list everything
+MAX_FINDING_ROWS = 5000  # beyond this the page gets slow to open; `goaltables check --report` lists all
 
 EPILOG = """\
 The page shows: totals (files, budget units, distinct goal tables, money), money by unit and
@@ -60,6 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_list": "问题明细", "search": "搜索（单位、文件、问题、说明……）", "show_info": "显示提示类",
         "severity": "严重程度", "problem": "问题", "message": "说明", "table": "目标表",
         "row": "行序号（从0起）", "where": "原文位置", "shown": "显示", "of": "条，共", "rows_unit": "条",
+        "cut": "按严重程度列出前 {shown} 条，共 {total} 条；全部问题见 goaltables check --all --report。",
         "none": "无", "no_unit": "（未注明单位）", "no_region": "（未识别地区）", "qualitative": "定性", "placeholder": "占位符", "multiple": "多个值", "unknown": "未识别",
     },
     "en": {
@@ -81,6 +83,7 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_list": "All findings", "search": "Search (unit, file, code, message…)", "show_info": "show notes",
         "severity": "Severity", "problem": "Finding", "message": "Message", "table": "Goal table",
         "row": "Row (0-based)", "where": "Place in file", "shown": "Showing", "of": "of", "rows_unit": "",
+        "cut": "The first {shown} of {total} findings, worst first; goaltables check --all --report lists all.",
         "none": "none", "no_unit": "(no unit printed)", "no_region": "(region unknown)", "qualitative": "qualitative", "placeholder": "placeholder", "multiple": "several values",
         "unknown": "unmapped",
     },
@@ -223,7 +226,7 @@ def _table_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> st
 
 def _finding_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> str:
     rows = []
-    for f in fig.findings:
+    for f in fig.findings[:MAX_FINDING_ROWS]:
         table = (f'<a href="#t-{escape(f["table_key"])}">{escape(f["title"] or f["table_id"])}</a>'
                  if f["table_key"] else "")
         rows.append((f["severity"], [
@@ -240,7 +243,9 @@ def _finding_list(fig: Figures, t: dict[str, str], lang: str, links: _Links) -> 
     head = "".join(f"<th>{escape(h)}</th>" for h in heads)
     body = "".join(f'<tr class="finding" data-severity="{sev}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
                    for sev, cells in rows)
-    return (f'<div class="tools"><input id="q" type="search" placeholder="{escape(t["search"])}" '
+    cut = (f'<p class="note">{escape(t["cut"].format(shown=len(rows), total=len(fig.findings)))}</p>'
+           if len(fig.findings) > len(rows) else "")
+    return (cut + f'<div class="tools"><input id="q" type="search" placeholder="{escape(t["search"])}" '
             f'aria-label="{escape(t["search"])}"> <label><input id="info" type="checkbox"> {escape(t["show_info"])}'
             f'</label> <span id="count" data-total="{len(rows)}"></span></div>'
             f'<table class="grid" id="finding-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

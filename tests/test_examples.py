@@ -24,3 +24,15 @@ def test_three_questions(tmp_path: Path) -> None:
     assert ["怀来县总工会", "≥100优", "28", "28", "1.0"] in lines
     # 3: 宁县's two satisfaction targets, ≥95% and ≥90%
     assert ["宁县", "2", "90.0", "92.5", "95.0"] in lines
+
+
+def test_readme_first_five_minutes_runs(tmp_path: Path) -> None:
+    """The README's notebook snippet runs as printed against a real output folder."""
+    out = tmp_path / "output"
+    assert main(["extract", str(SAMPLES), str(FIXTURES / "pdf"), "--out", str(out), "--quiet"]) == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, check=True,
+                          cwd=tmp_path, timeout=120)
+    assert "543.980000" in done.stdout and "142.820000" in done.stdout
+    assert "满意度指标" in done.stdout

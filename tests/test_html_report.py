@@ -136,3 +136,15 @@ def test_finding_rows_point_at_file_row_and_place(out: Path, page: Path) -> None
     placeholder = next(r for r in rows if "placeholder_value" in r[1] and r[3].endswith(".txt"))
     assert placeholder[5] == "0" and placeholder[6] == "第384行"  # 0-based row as in the data; the line in the file
     assert any(r[3].endswith(".pdf") and r[6].startswith("第") and "页" in r[6] for r in rows)
+
+
+def test_a_long_finding_list_is_cut_with_a_note(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines import html_report
+    from pipelines.figures import compute
+
+    monkeypatch.setattr(html_report, "MAX_FINDING_ROWS", 10)
+    dom = lxml_html.fromstring(html_report.render(compute(out), "zh"))
+    assert len(dom.xpath('//tr[contains(@class, "finding")]')) == 10
+    total = len(pd.read_parquet(out / "findings"))
+    assert f"按严重程度列出前 10 条，共 {total} 条" in dom.text_content()
+    assert dom.xpath('//tr[contains(@class, "finding")]')[0].get("data-severity") == "error"  # worst first
