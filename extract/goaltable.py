@@ -63,6 +63,7 @@ class FormFields:
     budget_fiscal: list[str] = field(default_factory=list)  # 其中：财政资金 / 财政拨款
     budget_fiscal_parts: list[str] = field(default_factory=list)  # 本级财政安排, 上级财政补助: summed
     budget_other: list[str] = field(default_factory=list)
+    fund_source: list[str] = field(default_factory=list)  # 资金来源 printed as a name (市级财政)
     budget_basic: list[str] = field(default_factory=list)
     budget_personnel: list[str] = field(default_factory=list)
     budget_public: list[str] = field(default_factory=list)

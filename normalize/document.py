@@ -150,6 +150,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         budget_public=_money(form.budget_public, unit, "公用经费", raw, findings),
         budget_project=_money(form.budget_project, unit, "项目支出", raw, findings),
         money_unit=unit,
+        fund_source=" | ".join(form.fund_source) or None,
         fund_purpose=_first(form.fund_purpose),
         annual_goal=_first(form.annual_goal),
         doc_number=docno.text if docno else None,
@@ -199,11 +200,21 @@ def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
     total = _money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings)
     fiscal = _fiscal(form, unit, raw, findings)
     other = _money(form.budget_other, unit, "其他资金", raw, findings)
+    if fiscal is None and total is not None and form.fund_source and all(_is_fiscal(s) for s in form.fund_source):
+        fiscal = total
+        findings.append(Finding.of("budget_fiscal_from_source", f"资金来源 {form.fund_source[0]!r} is fiscal money "
+                                   f"with no amount of its own; budget_fiscal is the whole {show(total)} 万元",
+                                   table_index=raw.index, raw=" | ".join(form.fund_source)))
     if total is None and fiscal is not None:
         total = fiscal + (other or Decimal(0))  # exact: decimals, not floats
         findings.append(Finding.of("budget_total_derived", f"no total budget printed; {show(total)} 万元 is the sum of "
                                    f"the printed sources", table_index=raw.index))
     return total, fiscal, other
+
+
+def _is_fiscal(source: str) -> bool:
+    """A 资金来源 naming fiscal money: a 财政资金 label (市级财政, 上级补助 …) or any 财政 source."""
+    return lexicon().form_role(source) in ("budget_fiscal", "budget_fiscal_parts") or "财政" in source
 
 
 def _year(raw: RawGoalTable, title: str | None, project_code: str | None, region: Region | None,

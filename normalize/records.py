@@ -66,6 +66,7 @@ class GoalTableRecord:
     budget_project: Decimal | None = col("Overall tables: 项目支出, 万元.")
     money_unit: str | None = col("Money unit the document declares (万元, 元, 亿元); null when it declares none (万元 assumed). "
                                  "All budget_* columns are decimal(18, 6) in 万元 whatever it says.", code=True)
+    fund_source: str | None = col("资金来源 printed as names without amounts (市级财政); several are joined with ' | '.")
     fund_purpose: str | None = col("资金用途 / 项目概况 text.")
     annual_goal: str | None = col("年度绩效目标 / 绩效目标 text.")
     doc_number: str | None = col("Allocation document number (文号) as printed in the title or project name, e.g. 怀财字【2025】7号.")

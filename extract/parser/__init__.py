@@ -166,7 +166,7 @@ class _Parser:
             current.title = title
         else:
             current = self._open(title, pos)
-        if rest and not current.form.label_line(rest) and (unit := money_unit_in(rest)):
+        if rest and not current.form.label_line(rest, without_colons=True) and (unit := money_unit_in(rest)):
             current.form.declare_unit(unit, rest)
 
     def _feed(self, builder: _Builder, row: Row) -> None:
@@ -240,6 +240,7 @@ class _Parser:
         replaced, not kept: its title and unit are this table's, and indexes stay dense."""
         unit, self.pending_unit = self.pending_unit, None
         title_years: list[int] = []
+        context = [int(y) for text in self.recent for y in _YEAR.findall(text)]
         if self.current:
             self.current.form.finish()
             if _has_content(self.current):
@@ -248,8 +249,8 @@ class _Parser:
                 unit = self.current.form.money_unit or unit
                 title = title or self.current.title
                 title_years = self.current.title_years
+                context = context or self.current.context_years
         index = len(self.done)
-        context = [int(y) for text in self.recent for y in _YEAR.findall(text)]
         self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings),
                                 title_years=title_years, context_years=context)
         self.recent = []

@@ -79,9 +79,13 @@ class FormReader:
             self._finished = True
             self._settle_ranks()
 
-    def label_line(self, text: str) -> bool:
-        """Read ``预算单位：X 金额单位：万元`` (a paragraph or a cell); False if it holds no label."""
-        pairs = self.labels_in(text, self.lex)
+    def label_line(self, text: str, without_colons: bool = False) -> bool:
+        """Read ``预算单位：X 金额单位：万元`` (a paragraph or a cell); False if it holds no label.
+
+        ``without_colons`` also reads ``编制单位 X 项目负责人 Y``, a header row folded into the
+        title cell, where the labels themselves separate the values.
+        """
+        pairs = self.labels_in(text, self.lex) or (self._label_run(text) if without_colons else [])
         if not pairs:
             return False
         for label, value in pairs:
@@ -110,6 +114,25 @@ class FormReader:
             return []
         ends = [s for s, _, _ in starts[1:]] + [len(flat)]
         return [(label, flat[colon + 1:end].strip()) for (_, colon, label), end in zip(starts, ends)]
+
+    def _label_run(self, text: str) -> list[tuple[str, str]]:
+        """``编制单位北泉市图书馆项目负责人许晴``: labels known to the lexicon, each followed by its
+        value up to the next label; the text must start with a label."""
+        key = compact(text).replace(":", "")
+        found: list[tuple[int, int]] = []  # (start, end) of each label
+        i = 0
+        while i < len(key):
+            size = next((n for n in range(min(_LABEL_MAX, len(key) - i), 1, -1)
+                         if self.lex.is_header_label(key[i:i + n])), 0)
+            if size:
+                found.append((i, i + size))
+                i += size
+            elif not found:
+                return []
+            else:
+                i += 1
+        ends = [start for start, _ in found[1:]] + [len(key)]
+        return [(key[a:b], key[b:end]) for (a, b), end in zip(found, ends)]
 
     def _put_labelled(self, label: str, value: str, rank: int | None = None) -> None:
         if compact(label) in _MONEY_LABELS:
@@ -184,7 +207,7 @@ class FormReader:
         cells = [c for c in row if c.text and not c.continued and c.col in self._columns]
         if not cells or any(self._is_column_label(c.text) for c in cells):
             return False
-        row_label = next((c.text for c in row if c.text and c.col not in self._columns), label)
+        row_label = next((c.text for c in row if c.text and not c.continued and c.col not in self._columns), label)
         row_role = self.lex.form_role(row_label) or self.lex.budget_groups.get(self.lex.label_key(row_label))
         for cell in cells:
             column = self._columns[cell.col]
@@ -193,7 +216,7 @@ class FormReader:
                 continue
             if key in self.lex.budget_columns and row_role:
                 rank = self.lex.budget_rank(row_label) * _COLUMN_RANK + self.lex.budget_columns[key]
-                self._put(row_role, cell.text, row_label, rank)
+                self._put(row_role, cell.text, f"{row_label}/{column}", rank)
             elif role := self.lex.form_role(column):
                 self._put(role, cell.text, column)
         return True
@@ -239,7 +262,10 @@ class FormReader:
         nxt = cells[i + 1] if i + 1 < len(cells) else ""
         value = "" if self.lex.is_header_label(nxt) else nxt
         if role := self.lex.form_role(text):
-            if not (value and self._put_inline(value, rank)):
+            if role == "fund_source":
+                after = cells[i + 2] if i + 2 < len(cells) else ""
+                self._fund_source(nxt, after, rank)
+            elif not (value and self._put_inline(value, rank)):
                 self._put(role, value, text, rank)
         elif group := self.lex.budget_groups.get(self.lex.label_key(text)):
             self._groups[cell.col] = group  # a group's own cell holds a number only when no subtotal row follows
@@ -252,6 +278,22 @@ class FormReader:
             self.form.unit_line.append(text)
         elif not self.lex.is_header_label(text):
             self._put_inline(text, rank)
+
+    def _fund_source(self, value: str, after: str, rank: int | None) -> None:
+        """资金来源: ``区级财政资金 285.00 万元`` gives an amount to its label's field; a source
+        name alone (``市级财政``) is kept so normalization can tell the whole budget is fiscal.
+        A source label followed by its amount (``本级财政 | 386,400``) is read as a label."""
+        if not value or self._put_inline(value, rank):
+            return
+        if self.lex.is_header_label(value) and (_AMOUNT.fullmatch(compact(after)) or self.lex.is_header_label(after)
+                                                or not self.lex.form_role(value)):
+            return
+        key = compact(value)
+        for size in range(min(len(key), _LABEL_MAX), 1, -1):
+            if (role := self.lex.form_role(key[:size])) in BUDGET_ROLES and _AMOUNT.fullmatch(key[size:]):
+                self._put(role, key[size:], key[:size], rank)
+                return
+        self.form.fund_source.append(value)
 
     def _put_inline(self, text: str, rank: int | None) -> bool:
         """``项目名称：救助`` or ``年度资金总额:50万`` inside a cell; False if it holds no label."""

@@ -25,7 +25,9 @@ _UNIT_LINE = re.compile(rf"\(?(?:金额)?单位:{_UNIT}\)?")
 # A budget label carrying its unit: 预算数（万元）, 其中：财政资金（万元）, 资金总额(元).
 _LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
 _UNIT_IN_HEADING = re.compile(rf"\S\((?:金额)?单位:{_UNIT}\)$")
-_TITLE_END = re.compile(r"表[)\]】」』〕》\"”’':]*$")
+# A title ends with 表, perhaps in quotes or brackets, or with a short bracketed qualifier:
+# …绩效目标表（2025年度）, 绩效目标表(一般公共预算资金).
+_TITLE_END = re.compile(r"表(?:[)\]】」』〕》\"”’':]*|\([^()]{1,20}\):?)$")
 _LABEL_MAX = 15  # a budget label is short; a longer text ending in (元) is a sentence
 _BUDGET_WORDS = ("预算", "资金", "金额", "经费", "拨款", "支出", "财政", "合计", "小计", "投资")
 # Decorations of a grid header cell that do not change its meaning: *指标值, 2024年目标值,
