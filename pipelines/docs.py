@@ -53,13 +53,25 @@ Types: money (`budget_*`) is `decimal(18, 6)` in 万元, exact as printed (6 dec
 The same goal table archived as .doc, .pdf and .txt is three rows of `goal_tables` with one
 `table_key`; `is_primary` is true on exactly one of them. Sum budgets over primary copies, and
 never add overall tables (`table_kind = 'overall'`, the unit's whole budget) to project tables
-(part of it). Sum budgets on goal_tables itself, never after joining indicators (that repeats
-each amount once per indicator row):
+(part of it), nor self-evaluations (`table_kind = 'self_evaluation'`: the same money looked
+at after the year). Sum budgets on goal_tables itself, never after joining indicators (that
+repeats each amount once per indicator row):
 
 ```sql
 SELECT unit_name, sum(budget_total) AS 万元
 FROM goal_tables WHERE is_primary AND table_kind = 'project' GROUP BY unit_name
 ```
+
+To attribute money to indicators, first reduce the indicators to one row per table and what
+you group by (e.g. `SELECT DISTINCT table_id, level1 FROM indicators`), then join the budgets.
+
+## From a row to the paper
+
+Indicators carry `page` (PDF), `sheet` and `line` (text or HTML line, or the sheet row),
+`column` (sheet column) and `box` (PDF points); goal tables the same as `table_page`,
+`table_line`, …; `position`/`table_position` say it in words. A finding points at its row with
+`indicator_id` (join indicators for the place) or, for a row that never became an indicator,
+with `table_id` and `row_index` (0-based, as `indicators.row_index`).
 """.splitlines()
 
 
