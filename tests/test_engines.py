@@ -176,10 +176,28 @@ def _spark(out: Path) -> tuple[list, dict, dict]:
         spark.stop()
 
 
-def _spark_or_skip(out: Path) -> tuple[list, dict, dict]:
+def _java_major() -> int | None:
     if shutil.which("java") is None:
-        pytest.skip("Spark needs Java: install default-jre-headless (apt-get) to run the Spark comparison")
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[test]')")
+        return None
+    import re
+    import subprocess
+
+    version = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60).stderr
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', version)
+    if not match:
+        return None
+    major = int(match.group(1))
+    return int(match.group(2) or 0) if major == 1 else major  # "1.8" is Java 8
+
+
+def _spark_or_skip(out: Path) -> tuple[list, dict, dict]:
+    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[test]')")
+    need = 17 if int(pyspark.__version__.split(".")[0]) >= 4 else 8
+    java = _java_major()
+    if java is None or java < need:
+        found = "no Java" if java is None else f"Java {java}"
+        pytest.skip(f"Spark {pyspark.__version__} needs Java {need}+ ({found} here): "
+                    f"apt-get install default-jre-headless to run the Spark comparison")
     return _spark(out)
 
 
