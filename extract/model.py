@@ -27,6 +27,8 @@ class SourcePos:
     block: int | None = None  # 0-based ordinal of the block in the document body
     col: int | None = None  # 1-based sheet column (spreadsheets: 1 is column A)
     box: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
+    table: int | None = None  # Word: 1-based ordinal of the table among the document's tables
+    row: int | None = None  # Word: 1-based row within that table
 
     def describe(self) -> str:
         """A short human reference such as ``page 2`` or ``line 118``."""
@@ -37,6 +39,8 @@ class SourcePos:
             parts.append(f"page {self.page}")
         if self.line is not None:
             parts.append(f"line {self.line}")
+        if not parts and self.table is not None:
+            parts.append(f"table {self.table}" + (f", row {self.row}" if self.row is not None else ""))
         if not parts and self.block is not None:
             parts.append(f"block {self.block}")
         return ", ".join(parts)

@@ -72,13 +72,15 @@ class Provenance:
     column: int | None = None
     box: list[float] | None = None
     text: str | None = None
+    word_table: int | None = None
+    word_row: int | None = None
 
     @classmethod
     def of(cls, pos: SourcePos | None) -> Provenance:
         if pos is None:
             return cls()
         box = list(pos.box) if pos.box else None
-        return cls(pos.page, pos.sheet, pos.line, pos.col, box, pos.describe() or None)
+        return cls(pos.page, pos.sheet, pos.line, pos.col, box, pos.describe() or None, pos.table, pos.row)
 
 
 def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> Decimal | None:
@@ -171,6 +173,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         table_line=where.line,
         table_column=where.column,
         table_box=where.box,
+        table_word_table=where.word_table,
         table_position=where.text,
     )
 
@@ -307,6 +310,8 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         line=where.line,
         column=where.column,
         box=where.box,
+        word_table=where.word_table,
+        word_row=where.word_row,
         position=where.text,
     )
 

@@ -87,6 +87,7 @@ class GoalTableRecord:
     table_line: int | None = col("1-based line where the table starts (text, HTML), or its first sheet row (spreadsheets).", identity=False)
     table_column: int | None = col("Spreadsheets: 1-based first sheet column of the table (1 = A).", identity=False)
     table_box: list[float] | None = col("PDF: the table's box on table_page, [x0, top, x1, bottom] in points from the top left.", identity=False)
+    table_word_table: int | None = col("Word: 1-based number of the Word table where the goal table starts (the file's n-th table).", identity=False)
     table_position: str | None = col("Where the table starts, for people, e.g. `line 61` or `page 2`.", identity=False)
 
 
@@ -136,6 +137,8 @@ class IndicatorRecord:
     line: int | None = col("1-based line of the row (text, HTML), or its sheet row (spreadsheets).", identity=False)
     column: int | None = col("Spreadsheets: 1-based sheet column of the row's first cell (1 = A).", identity=False)
     box: list[float] | None = col("PDF: box of the row's first cell on its page, [x0, top, x1, bottom] in points.", identity=False)
+    word_table: int | None = col("Word: 1-based number of the Word table holding the row (the file's n-th table).", identity=False)
+    word_row: int | None = col("Word: 1-based row of the row within that Word table.", identity=False)
     position: str | None = col("Where the row is, for people, e.g. `line 118`, `page 2`, `sheet 项目, line 9`.", identity=False)
 
 

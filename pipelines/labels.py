@@ -44,7 +44,8 @@ _CODE_COLUMN = {"level2_match": "level1_match", "actual_op": "target_op"}  # col
 
 
 _PLACE_ZH = ((re.compile(r"\bpage (\d+)"), r"第\1页"), (re.compile(r"\bline (\d+)"), r"第\1行"),
-             (re.compile(r"\bsheet ([^,]+)"), r"工作表「\1」"), (re.compile(r"\bblock (\d+)"), r"第\1段"))
+             (re.compile(r"\bsheet ([^,]+)"), r"工作表「\1」"), (re.compile(r"\bblock (\d+)"), r"第\1个文本块"),
+             (re.compile(r"\btable (\d+)"), r"第\1个表格"), (re.compile(r"\brow (\d+)"), r"第\1行"))
 
 
 def place_label(text: str | None, lang: str = "zh") -> str | None:

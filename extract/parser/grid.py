@@ -99,7 +99,8 @@ class GridReader:
             self._note("label_filled_down", f"empty cell filled from the row above: {names}", index, raw)
         if not values.get("level3"):
             self._note("missing_indicator_name", "row has a target but no indicator name", index, raw)
-        pos = next((c.pos for c in row if c.text), None)
+        # the row's own place: a merged cell continued from above carries the row it started in
+        pos = next((c.pos for c in row if c.text and not c.continued), None) or next((c.pos for c in row if c.text), None)
         self.rows.append(RawRow(row_index=index, raw=raw, pos=pos, extra=extra, **values))
 
     def _fill_down(self, values: dict[str, str]) -> list[str]:

@@ -140,15 +140,18 @@ class TableReader:
     spans: list[_Span] = field(default_factory=list)
     _by_col: dict[int, _Span] = field(default_factory=dict)
 
-    def read(self, tbl: etree._Element, block: int) -> Table:
+    def read(self, tbl: etree._Element, block: int, number: int | None = None) -> Table:
+        """The table as the model's cells; ``number`` is its 1-based ordinal among the
+        document's tables, so a reviewer can find a row as "table 3, row 12" in Word."""
         r = 0
         for tr in _children(tbl, (TR,)):
             row_props = _props(_first_child(tr, TR_PR))
             if DEL not in row_props:  # a row deleted with change tracking on is gone once accepted
                 self._row(tr, row_props, r)
                 r += 1
-        pos = SourcePos(block=block)
-        cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, pos) for s in self.spans]
+        pos = SourcePos(block=block, table=number)
+        cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, SourcePos(block=block, table=number, row=s.row + 1))
+                 for s in self.spans]
         return Table(cells=cells, pos=pos)
 
     def _row(self, tr: etree._Element, row_props: dict[str, etree._Element], r: int) -> None:
@@ -244,7 +247,7 @@ def _layout_cell(tbl: etree._Element) -> etree._Element | None:
 
 def _add_table(tbl: etree._Element, blocks: list[Block]) -> None:
     reader = TableReader()
-    table = reader.read(tbl, len(blocks))
+    table = reader.read(tbl, len(blocks), sum(isinstance(b, Table) for b in blocks) + 1)
     if table.cells:
         blocks.append(table)
     for nested in reader.nested:
