@@ -62,6 +62,10 @@ SELECT unit_name, sum(budget_total) AS 万元
 FROM goal_tables WHERE is_primary AND table_kind = 'project' GROUP BY unit_name
 ```
 
+A table may print no budget (`budget_total` null): a group of such tables sums to 0 in pandas
+and polars but to NULL in DuckDB and Spark, so filter `budget_total IS NOT NULL` when the
+difference matters.
+
 To attribute money to indicators, first reduce the indicators to one row per table and what
 you group by (e.g. `SELECT DISTINCT table_id, level1 FROM indicators`), then join the budgets.
 

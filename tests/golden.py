@@ -76,12 +76,12 @@ def trap_records(path: Path) -> dict[str, Any]:
         return out
 
     document = {k: v for k, v in dataclasses.asdict(result.document).items() if k not in DOCUMENT_LOCATION}
-    return {
+    return json.loads(json.dumps({  # JSON's view of the rows (money as its exact decimal string)
         "document": document,
         "goal_tables": [{"table_index": t.table_index, **located(t)} for t in result.tables],
         "indicators": [located(r) for r in result.indicators],
         "findings": [located(f) for f in result.findings],
-    }
+    }, ensure_ascii=False, default=_decimal))
 
 
 def trap_golden(name: str, expected: dict[str, Any]) -> dict[str, Any]:

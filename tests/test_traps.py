@@ -173,7 +173,7 @@ def corrected(actual: dict[str, Any], fixes: list[Fix]) -> dict[str, Any]:
         missing = [dict(x) for x in f.add_findings if dict(x) not in findings]
         findings[f.insert_at:f.insert_at] = missing
     for t in tables:
-        t["n_indicators"] = sum(r["table_index"] == t["table_index"] for r in rows)
+        t["n_table_indicators"] = sum(r["table_index"] == t["table_index"] for r in rows)
     document = dict(out["document"])
     document.update(n_goal_tables=len(tables), n_indicators=len(rows), n_findings=len(findings))
     if document["status"] == "partial" and not any(
