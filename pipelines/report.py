@@ -21,6 +21,7 @@ from pipelines.records import FindingRecord
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 LABEL = {"error": "ERROR  ", "warning": "WARNING", "info": "info   "}
+LABEL_ZH = {"error": "【错误】", "warning": "【警告】", "info": "【提示】"}
 WORDS = {
     "en": {"tables": "goal table(s)", "indicators": "indicator(s)", "none": "no problems found", "row": "row",
            "title": "Review report", "files": "file(s)", "errors": "error(s)", "warnings": "warning(s)",
@@ -120,17 +121,18 @@ def _table_heading(table: GoalTableRecord) -> str:
 
 def text(docs: list[DocReview], totals: ReviewTotals, listed_notes: bool, lang: str = "en") -> str:
     w = WORDS[lang]
+    label = LABEL_ZH if lang == "zh" else LABEL
     lines: list[str] = []
     for d in docs:
         head = f"{d.path} [{d.file_format or 'unknown'}, {d.status}]"
         if d.error:
-            lines += [head, f"  {LABEL['error']} {d.error}", ""]
+            lines += [head, f"  {label['error']} {d.error}", ""]
             continue
         lines.append(f"{head}: {d.n_tables} {w['tables']}, {d.n_indicators} {w['indicators']}")
-        lines += [f"  {LABEL[i.severity]} {_line(i, lang)}" for i in d.items]
+        lines += [f"  {label[i.severity]} {_line(i, lang)}" for i in d.items]
         for t in d.tables:
             lines.append(f"  {w['table']} {t.heading}")
-            lines += [f"    {LABEL[i.severity]} {_where(i, lang)}{_line(i, lang)}" for i in t.items]
+            lines += [f"    {label[i.severity]} {_where(i, lang)}{_line(i, lang)}" for i in t.items]
         if not d.items and not d.tables:
             lines.append(f"  {w['none']}")
         lines.append("")

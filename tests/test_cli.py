@@ -141,8 +141,10 @@ def test_check_reports_what_a_reviewer_sends_back(capsys: pytest.CaptureFixture[
 
 
 def test_check_fails_on_an_unreadable_file(bad_inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run("check", bad_inputs / "empty.txt", "--all") == EXIT_SOME_FAILED
+    assert _run("check", bad_inputs / "empty.txt", "--all", "--lang", "en") == EXIT_SOME_FAILED
     assert "ERROR   empty file (0 bytes)" in capsys.readouterr().out
+    assert _run("check", bad_inputs / "empty.txt") == EXIT_SOME_FAILED
+    assert "【错误】 empty file (0 bytes)" in capsys.readouterr().out
 
 
 def test_taxonomy_lists_codes_and_unmapped_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
