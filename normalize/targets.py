@@ -151,7 +151,7 @@ def with_operator(target: Target, op: str | None) -> Target:
 
 def value_type_of(target: Target) -> str:
     """``quantitative`` when the target carries a number, else ``qualitative`` (contract values)."""
-    return "quantitative" if target.value is not None else "qualitative"
+    return "quantitative" if target.value is not None or target.multiple else "qualitative"
 
 
 def parse_target(raw: str | None, unit_hint: str | None = None) -> Target:

@@ -66,17 +66,13 @@ G, I, F, D = "goal_tables", "indicators", "findings", "document"
 # fixture -> the fixes that make its output right, each naming the parts it changes.
 KNOWN_WRONG: dict[str, list[Fix]] = {
     **{name: [region_fix(0)] for name in (
-        "left_label_column.docx", "no_level_columns.docx", "self_evaluation.docx",
+        "word_export_utf16.txt", "left_label_column.docx", "no_level_columns.docx", "self_evaluation.docx",
         "title_in_first_row.docx", "pseudo_grids.docx", "framework_2021.docx", "units_in_names.docx",
         "labels_repeated.docx", "nested_layout.docx", "content_controls.docx", "year_only_in_notice.docx",
         "operator_spellings.docx")},
     "shifted_rows.txt": [Fix(
         (G,), "the invented unit 桐庐山县总工会 is resolved to 360483 江西省九江市庐山市 by a partial name "
         "match; an unknown county should leave the region null", tables={0: dict(NO_REGION)})],
-    "word_export_utf16.txt": [Fix(
-        (G,), "the unit line above the table prints the unit name alone (杉溪县妇女联合会 | 单位：万元, as "
-        "sample 000 prints 711001怀来县总工会 there) but unit_name and unit_role stay null; expected "
-        "杉溪县妇女联合会 / unit", tables={0: {"unit_name": "杉溪县妇女联合会", "unit_role": "unit"}})],
     "excel_split_columns.pdf": [region_fix(0), Fix(
         (G, I, F, D), "a sheet printed from Calc with its right-hand columns (指标解释, 指标值, 度量单位, "
         "指标值确定依据, 备注) on later pages gives no indicator rows at all: status partial, one error "
@@ -86,55 +82,12 @@ KNOWN_WRONG: dict[str, list[Fix]] = {
     "twin_grids.docx": [Fix(
         (I,), "沿岸防洪标准 (flood-control standard, target 逐步提高) gets indicator_kind cost_control; "
         "it measures no cost (expected null)", rows={(0, 2): {"indicator_kind": None}})],
-    "multi_tables_narrative.docx": [region_fix(0, 2, 3), Fix(
-        (G, I, F, D), "the non-goal table between goal tables 1 and 2 (年度 | 预算数 | 执行数 | 执行率, "
-        "spending in 2023/2024) is taken as an untitled goal table (budget 700, year 2023) with an error "
-        "grid_without_header, so the document is partial with 4 tables and later tables are renumbered; "
-        "expected ok, 3 goal tables and one info finding that the table was skipped",
-        drop_tables=(1,), add_findings=(
-            {"table_index": None, "row_index": None, "code": "skipped_block", "severity": "info", "stage": "parse",
-             "message": "not an indicator grid (年度 | 预算数 | 执行数 | 执行率): table passed over",
-             "raw": "年度 | 预算数 | 执行数 | 执行率"},))],
+    "multi_tables_narrative.docx": [region_fix(0, 1, 2)],
     "yuan_budget.docx": [Fix(
         (G,), "with 资金总额 356000.00 in the header block, unit_code becomes '356000' and unit_name '.00'; "
         "expected unit_code null and unit_name 白杨县档案馆 (from the 单位名称 line)",
         tables={0: {"unit_code": None, "unit_name": "白杨县档案馆"}})],
-    "split_grid.docx": [Fix(
-        (I, F, D), "the first row of the second Word table continues the 产出指标 merge (a bare vMerge "
-        "under the repeated header); it gets level1_raw '一级指标' and level1 null instead of "
-        "产出指标/output, with a spurious unmapped_label warning",
-        rows={(0, 3): {"level1_raw": "产出指标", "level1": "output", "level1_match": "exact", "level1_score": 1.0}},
-        drop_findings=(("unmapped_label", 3),))],
-    "units_in_names.docx": [region_fix(0), Fix(
-        (I,), "units printed only in the indicator name are not used: 受益人数（人） target_unit null "
-        "(expected 人), 培训合格率（%） and 学员满意度（%） null (expected %); and '1600人、200人' "
-        "(several numbers) is value_type qualitative (expected quantitative)",
-        rows={(0, 0): {"value_type": "quantitative"},
-              (0, 1): {"target_unit": "人", "target_unit_canonical": "人"},
-              (0, 2): {"target_unit": "%", "target_unit_canonical": "%"},
-              (0, 5): {"target_unit": "%", "target_unit_canonical": "%"}})],
 }
-for _name, _reason in (
-        ("no_level_columns.docx", "weights_not_100 says the level-1 weights add up to 30, but without level "
-         "columns the 权重 column is per row and adds up to 30+30+20+20 = 100"),
-        ("operator_column.docx", "weights_not_100 sums the first weight of each level-1 group (70), but the "
-         "权重 column is not merged: every row has its own weight and they add up to 100"),
-        ("self_evaluation.docx", "weights_not_100 sums the first 分值 of each level-1 group (80), but 分值 is "
-         "per row in a self-evaluation table and adds up to 100")):
-    KNOWN_WRONG.setdefault(_name, []).append(Fix((F, D), _reason, drop_findings=(("weights_not_100", None),)))
-KNOWN_WRONG["pseudo_grids.docx"].append(Fix(
-    (I, F, D), "the 项目支出明细, 年度重点工作任务 and 项目实施进度计划 grids after the indicator grid are "
-    "read as nine indicator rows (rows 3-11, level1_raw 支出内容 / 助学金 / 任务名称 / 实施内容 …, with 17 "
-    "unmapped_label warnings); expected 3 rows and info skipped_block findings for those grids, as for "
-    "资金来源 and 审核意见", drop_rows={0: (3, 4, 5, 6, 7, 8, 9, 10, 11)}, insert_at=4,
-    add_findings=tuple([skipped("项目支出明细", r) for r in (
-        "支出内容 | 数量 | 单价（元） | 金额（万元）", "助学金 | 1000 | 800 | 80.00", "学费减免 | 200 | 1000 | 20.00")]
-        + [skipped("年度重点工作任务", r) for r in (
-            "任务名称 | 主要内容 | 资金（万元） | 预期达到的效果", "精准识别资助对象 | 开展家庭经济困难学生认定 | 0.00 | 应助尽助",
-            "资金按时发放 | 分两学期发放资助资金 | 100.00 | 及时足额到位")]
-        + [skipped("项目实施进度计划", r) for r in (
-            "实施内容 | 开始时间 | 完成时间 | 备注", "资助对象认定 | 2025年3月 | 2025年4月 | ",
-            "资助资金发放 | 2025年5月 | 2025年11月 | 分两次发放")])))
 
 
 def fixes_of(name: str) -> list[Fix]:
