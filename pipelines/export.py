@@ -26,7 +26,8 @@ MONEY_FORMAT = "#,##0.00####"  # 万元: cents of 万元 always, down to 0.01 �
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters Excel's XML refuses
 
 EPILOG = """\
-The workbook has a sheet 说明 describing every column, then one sheet per table (文件, 目标表,
+The workbook has a sheet 说明 describing every column, a sheet 汇总 with the budget per unit
+(each goal table once, project and overall apart), then one sheet per table (文件, 目标表,
 绩效指标, 单位目标, 问题) with Chinese headers, a frozen header row and filters. Money
 columns are numbers in 万元; lists (资金支出计划, 其他列) are joined with ；. A table longer
 than an Excel sheet continues on a second sheet.
@@ -85,6 +86,7 @@ def write_xlsx(out_dir: Path, path: Path) -> None:
 
     book = Workbook(write_only=True)
     _readme(book)
+    _summary(book, out_dir)
     for name in SCHEMAS:
         _table_sheets(book, out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,35 @@ def _readme(book: Any) -> None:
         for field in schema:
             doc = field.metadata[b"doc"].decode() if field.metadata else ""
             sheet.append([table_label(name), column_label(field.name), field.name, doc])
+
+
+SUMMARY_HEADERS = ["单位名称", "项目表数", "项目预算（万元）", "整体支出表数", "整体支出预算（万元）"]
+
+
+def _summary(book: Any, out_dir: Path) -> None:
+    """汇总: budget per unit with each goal table once (is_primary), project and overall apart —
+    the figure a reviewer is asked for first, so nobody sums the copies by hand."""
+    from openpyxl.styles import Font
+
+    from pipelines import load
+
+    rows = load.duckdb(out_dir).execute("""
+        SELECT coalesce(unit_name, '（未注明单位）'), count(*) FILTER (table_kind = 'project'),
+               sum(budget_total) FILTER (table_kind = 'project'), count(*) FILTER (table_kind = 'overall'),
+               sum(budget_total) FILTER (table_kind = 'overall')
+        FROM primary_goal_tables GROUP BY 1 ORDER BY 3 DESC NULLS LAST, 5 DESC NULLS LAST, 1""").fetchall()
+    sheet = book.create_sheet("汇总")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, h, bold) for h in SUMMARY_HEADERS])
+    for unit, n_project, project, n_overall, overall in rows:
+        sheet.append([unit, n_project, _styled(sheet, project, number_format=MONEY_FORMAT), n_overall,
+                      _styled(sheet, overall, number_format=MONEY_FORMAT)])
+    totals = [sum(r[i] or 0 for r in rows) for i in range(1, 5)]
+    sheet.append([_styled(sheet, "合计（每张目标表只计一次）", bold), totals[0],
+                  _styled(sheet, totals[1], bold, MONEY_FORMAT), totals[2], _styled(sheet, totals[3], bold, MONEY_FORMAT)])
+    for letter, size in zip("ABCDE", (30, 10, 18, 12, 20)):
+        sheet.column_dimensions[letter].width = size
 
 
 def _styled(sheet: Any, value: Any, font: Any = None, number_format: str | None = None) -> Any:

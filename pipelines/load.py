@@ -56,8 +56,9 @@ def codes() -> pd.DataFrame:
 
 
 def duckdb(out_dir: str | Path, connection: object | None = None):  # noqa: ANN201 - duckdb is imported lazily
-    """A DuckDB connection with a view per table (reading the folders, so always current) and
-    a ``codes`` table; pass ``connection`` to add them to one you already have."""
+    """A DuckDB connection with a view per table (reading the folders, so always current), a
+    ``codes`` table, and ``primary_goal_tables`` / ``primary_indicators``: each goal table once
+    (its primary copy) with its rows. Pass ``connection`` to add them to one you already have."""
     import duckdb as _duckdb
 
     out = Path(out_dir)
@@ -68,6 +69,10 @@ def duckdb(out_dir: str | Path, connection: object | None = None):  # noqa: ANN2
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
     frame = codes()  # noqa: F841 - DuckDB reads the local DataFrame by name
     con.execute("CREATE OR REPLACE TABLE codes AS SELECT * FROM frame")
+    # each goal table once: the primary copy and its rows, for counting and summing
+    con.execute("CREATE OR REPLACE VIEW primary_goal_tables AS SELECT * FROM goal_tables WHERE is_primary")
+    con.execute("""CREATE OR REPLACE VIEW primary_indicators AS SELECT i.* FROM indicators i
+                   JOIN goal_tables t USING (table_id, doc_id) WHERE t.is_primary""")
     return con
 
 

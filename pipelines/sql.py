@@ -19,8 +19,9 @@ from typing import Any
 from pipelines.textgrid import cell, render
 
 EPILOG = """\
-tables (views): documents, goal_tables, indicators, unit_goals, findings, and codes
-(column, code, name_zh: the Chinese name of every canonical code). Columns: docs/schema.md.
+tables (views): documents, goal_tables, indicators, unit_goals, findings; codes (column,
+code, name_zh: the Chinese name of every canonical code); primary_goal_tables and
+primary_indicators (each goal table once, with its rows). Columns: docs/schema.md.
 Join on the shared names; sum money over one copy of each table (is_primary):
 
 examples:

@@ -89,3 +89,16 @@ def test_unknown_table_name_is_refused(out: Path) -> None:
 def test_tables_read_every_part(out: Path) -> None:
     frame = load.table(out, "indicators")
     assert len(frame) == 63 and isinstance(frame, pd.DataFrame)
+
+
+def test_duckdb_primary_views_count_each_table_once(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    out = tmp_path / "out"
+    assert main(["extract", str(SAMPLES), str(FIXTURES / "pdf"), "--out", str(out), "--quiet"]) == 0
+    con = load.duckdb(out)
+    assert con.execute("SELECT count(*) FROM goal_tables").fetchone() == (10,)
+    assert con.execute("SELECT count(*) FROM primary_goal_tables").fetchone() == (5,)
+    assert con.execute("SELECT count(*) FROM primary_indicators").fetchone() == (63,)
+    assert con.execute("SELECT sum(budget_total) FROM primary_goal_tables WHERE table_kind = 'project'"
+                       ).fetchone() == (Decimal("543.98"),)

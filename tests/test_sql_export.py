@@ -63,7 +63,10 @@ def test_xlsx_has_a_sheet_per_table_with_chinese_headers_filters_and_frozen_head
     book_path = tmp_path / "book.xlsx"
     assert main(["export", str(out), "--xlsx", str(book_path)]) == 0
     book = load_workbook(book_path)
-    assert book.sheetnames == ["说明", "文件", "目标表", "绩效指标", "单位目标", "问题"]
+    assert book.sheetnames == ["说明", "汇总", "文件", "目标表", "绩效指标", "单位目标", "问题"]
+    summary = {r[0]: r[1:] for r in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["怀来县总工会"][:2] == (4, 543.98) and summary["宁县总工会"][2:] == (1, 142.82)
+    assert summary["合计（每张目标表只计一次）"][1] == 543.98  # copies in .docx and .pdf not added
     sheet = book["目标表"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["目标表编号", "文件编号", "表序号"] and "预算数（万元）" in header
