@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import re
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from pipelines.dataset import check_folder
 from pipelines.flatten import headers, is_money, rows
@@ -22,6 +25,7 @@ from pipelines.textgrid import cell, width
 
 EXCEL_MAX_ROWS = 1_048_576 - 1  # one row is the header
 EXCEL_MAX_CELL = 32_767
+WIDTH_SAMPLE = 200  # rows measured for column widths
 MONEY_FORMAT = "#,##0.00####"  # 万元: cents of 万元 always, down to 0.01 元 when printed
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters Excel's XML refuses
 
@@ -128,6 +132,8 @@ def _summary(book: Any, out_dir: Path) -> None:
                sum(budget_total) FILTER (table_kind = 'overall')
         FROM primary_goal_tables GROUP BY 1 ORDER BY 3 DESC NULLS LAST, 5 DESC NULLS LAST, 1""").fetchall()
     sheet = book.create_sheet("汇总")
+    for letter, size in zip("ABCDE", (30, 10, 18, 12, 20)):
+        sheet.column_dimensions[letter].width = size
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_styled(sheet, h, bold) for h in SUMMARY_HEADERS])
@@ -137,8 +143,6 @@ def _summary(book: Any, out_dir: Path) -> None:
     totals = [sum(r[i] or 0 for r in rows) for i in range(1, 5)]
     sheet.append([_styled(sheet, "合计（每张目标表只计一次）", bold), totals[0],
                   _styled(sheet, totals[1], bold, MONEY_FORMAT), totals[2], _styled(sheet, totals[3], bold, MONEY_FORMAT)])
-    for letter, size in zip("ABCDE", (30, 10, 18, 12, 20)):
-        sheet.column_dimensions[letter].width = size
 
 
 def _styled(sheet: Any, value: Any, font: Any = None, number_format: str | None = None) -> Any:
@@ -153,47 +157,38 @@ def _styled(sheet: Any, value: Any, font: Any = None, number_format: str | None 
 
 
 def _table_sheets(book: Any, out_dir: Path, name: str) -> None:
+    """The table's sheet(s). Column widths are measured on the first rows before the sheet is
+    started: a write-only sheet streams its column widths ahead of the rows."""
     from openpyxl.styles import Font
 
     money = [is_money(f) for f in SCHEMAS[name]]
     head = headers(name)
-    sheet, count, part = None, 0, 0
+    stream = rows(out_dir, name)
+    first = [[_excel_value(v) for v in row] for row in itertools.islice(stream, WIDTH_SAMPLE)]
     widths = [width(h) for h in head]
+    for values in first:
+        widths = [max(w, min(width(cell(v)), 60)) if v is not None else w for w, v in zip(widths, values)]
+    sheets: list[list[Any]] = []  # [sheet, data rows]
 
     def new_sheet() -> Any:
-        nonlocal part
-        part += 1
-        title = table_label(name) + (f"({part})" if part > 1 else "")
+        title = table_label(name) + (f"({len(sheets) + 1})" if sheets else "")
         ws = book.create_sheet(title)
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = max(w, 6) + 2
         ws.freeze_panes = "A2"
         ws.append([_styled(ws, h, Font(bold=True)) for h in head])
+        sheets.append([ws, 0])
         return ws
 
-    sheets: list[list[Any]] = []  # [sheet, data rows]
-    for row in rows(out_dir, name):
-        if sheet is None or count == EXCEL_MAX_ROWS:
-            sheet, count = new_sheet(), 0
-            sheets.append([sheet, 0])
-        values = [_excel_value(v) for v in row]
-        for i, v in enumerate(values):
-            if v is not None and count < 200:  # widths from the first rows are enough
-                widths[i] = max(widths[i], min(width(cell(v)), 60))
+    sheet = new_sheet()
+    for values in itertools.chain(first, ([_excel_value(v) for v in row] for row in stream)):
+        if sheets[-1][1] == EXCEL_MAX_ROWS:
+            sheet = new_sheet()
         sheet.append([_styled(sheet, v, number_format=MONEY_FORMAT) if m and v is not None else v
                       for v, m in zip(values, money)])
-        count += 1
-        sheets[-1][1] = count
-    if sheet is None:
-        sheets.append([new_sheet(), 0])
+        sheets[-1][1] += 1
     for ws, n_rows in sheets:
-        _finish(ws, widths, len(head), n_rows)
-
-
-def _finish(sheet: Any, widths: list[int], n_columns: int, n_rows: int) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for i, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(w, 6) + 2
-    sheet.auto_filter.ref = f"A1:{get_column_letter(n_columns)}{n_rows + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{n_rows + 1}"
 
 
 def _excel_value(value: Any) -> Any:
