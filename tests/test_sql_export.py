@@ -71,6 +71,7 @@ def test_xlsx_has_a_sheet_per_table_with_chinese_headers_filters_and_frozen_head
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["目标表编号", "文件编号", "表序号"] and "预算数（万元）" in header
     assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width > 15 and book["汇总"].column_dimensions["A"].width == 30  # widths kept
     tables = pd.read_parquet(out / "goal_tables")
     assert sheet.max_row == len(tables) + 1
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{len(tables) + 1}"
