@@ -80,7 +80,7 @@ def test_xlsx_has_a_sheet_per_table_with_chinese_headers_filters_and_frozen_head
     assert {r["单位名称"] for r in project} == {"怀来县总工会"}
     assert sum(Decimal(str(r["预算数（万元）"])) for r in project) == Decimal("543.98")
     plan = next(r["资金支出计划"] for r in rows if r["标题"] == "怀财字【2025】7号救助资金绩效目标表")
-    assert plan == "3月底 25；6月底 50；10月底 75；12月底 100"  # a nested column, flattened
+    assert plan == "3月底 25%；6月底 50%；10月底 75%；12月底 100%"  # a nested column, flattened
     assert book["绩效指标"]["A1"].value == "指标编号"
     assert book["绩效指标"].max_row == len(pd.read_parquet(out / "indicators")) + 1
 
