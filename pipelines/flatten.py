@@ -33,6 +33,8 @@ def flat(value: Any) -> Any:
         return " ".join(cell(flat(v)) + ("%" if k == "percent" else "") for k, v in value.items() if v is not None)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, bytes):  # a file name that is not UTF-8: shown with escapes, never dropped
+        return value.decode("utf-8", "backslashreplace")
     return value
 
 

@@ -36,7 +36,7 @@ KEYS: dict[str, str] = {
 }
 MONEY = pa.decimal128(MONEY_PRECISION, MONEY_SCALE)
 _SCALARS: dict[Any, pa.DataType] = {
-    str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(), Decimal: MONEY,
+    str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(), bytes: pa.binary(), Decimal: MONEY,
 }
 
 

@@ -22,6 +22,8 @@ def cell(value: Any) -> str:
         return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
     return str(value).replace("\n", " ")
 
 

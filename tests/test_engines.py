@@ -27,6 +27,7 @@ from tests.conftest import FIXTURES, SAMPLES
 
 JOINED = ["indicators", "goal_tables", "documents"]
 UNTYPED = "object of nulls"
+BAD_FIXTURES = {"bad", "hostile"}  # folders of files that must fail; every other fixture folder is good
 PICK = ["indicator_id", "table_key", "is_primary", "source_path", "file_format", "level1", "budget_total", "year",
         "row_index", "page", "line"]
 # what the printed tables say: the 4 project tables of 怀来县总工会 and the overall table of 宁县总工会
@@ -37,7 +38,7 @@ BUDGET_BY_UNIT = {("怀来县总工会", "project"): Decimal("543.98"), ("宁县
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Samples and good fixtures, with tiny part files so every table spans several parts."""
     folder = tmp_path_factory.mktemp("engines") / "out"
-    good = [p for p in sorted(FIXTURES.iterdir()) if p.name != "bad"]
+    good = [p for p in sorted(FIXTURES.iterdir()) if p.is_dir() and p.name not in BAD_FIXTURES]
     if shutil.which("soffice") is None:
         good.remove(FIXTURES / "doc")  # .doc needs LibreOffice; the other formats still copy the tables
     with pytest.MonkeyPatch.context() as patch:
@@ -91,6 +92,8 @@ def _pandas_type(series: pd.Series) -> str:
         return UNTYPED  # an object column of nulls only: pandas keeps no type for it
     if isinstance(sample, Decimal):
         return "decimal(18,6)"
+    if isinstance(sample, bytes):
+        return "binary"
     return "string" if isinstance(sample, str) else "list"
 
 
@@ -110,7 +113,7 @@ def _dask_type(dtype: Any) -> str:
     if text in ("Int64", "int64"):
         return "int"
     return {"float64": "float", "bool": "bool", "string": "string", "decimal128(18, 6)[pyarrow]": "decimal(18,6)",
-            "object": "list"}.get(text, text)
+            "object": "list", "binary[pyarrow]": "binary"}.get(text, text)
 
 
 def _duckdb(out: Path) -> tuple[list, dict, dict]:
@@ -132,7 +135,7 @@ def _sql_type(text: str) -> str:
     if text.endswith("[]") or text.startswith(("ARRAY", "STRUCT")):
         return "list"
     return {"VARCHAR": "string", "STRING": "string", "BIGINT": "int", "DOUBLE": "float", "BOOLEAN": "bool",
-            "DECIMAL(18,6)": "decimal(18,6)"}.get(text, text)
+            "DECIMAL(18,6)": "decimal(18,6)", "BLOB": "binary", "BINARY": "binary"}.get(text, text)
 
 
 def _polars(out: Path) -> tuple[list, dict, dict]:
@@ -156,7 +159,7 @@ def _polars_type(dtype: Any) -> str:
         return f"decimal({dtype.precision},{dtype.scale})"
     if isinstance(dtype, pl.List):
         return "list"
-    return {pl.String: "string", pl.Float64: "float", pl.Boolean: "bool"}.get(dtype, str(dtype))
+    return {pl.String: "string", pl.Float64: "float", pl.Boolean: "bool", pl.Binary: "binary"}.get(dtype, str(dtype))
 
 
 def _spark(out: Path) -> tuple[list, dict, dict]:

@@ -38,7 +38,8 @@ def browse(page: Path, tmp: Path, query: str = "") -> tuple[lxml_html.HtmlElemen
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report") / "out"
-    good = [str(p) for p in sorted(FIXTURES.iterdir()) if p.name != "bad" and (p.name != "doc" or shutil.which("soffice"))]
+    good = [str(p) for p in sorted(FIXTURES.iterdir())
+            if p.is_dir() and p.name not in ("bad", "hostile") and (p.name != "doc" or shutil.which("soffice"))]
     main(["extract", str(SAMPLES), *good, str(FIXTURES / "bad"), "--out", str(folder), "--quiet"])
     return folder
 

@@ -1,7 +1,7 @@
 """Labels and values printed together in one line or cell, with or without colons.
 
-``预算单位：石梁县林业局  金额单位：万元`` is a line of two labelled values; a header row folded into
-a title cell (``编制单位 北泉市图书馆 项目负责人 许晴``) is one without colons. Both come out as
+``预算单位：青山县林业站  金额单位：万元`` is a line of two labelled values; a header row folded into
+a title cell (``编制单位 东湖区文化馆 项目负责人 王某``) is one without colons. Both come out as
 (label, value) pairs for the header block to file by the label's meaning.
 """
 
@@ -22,7 +22,7 @@ def label_pairs(text: str, lex: Lexicon) -> list[tuple[str, str]]:
     """``label：value`` pairs of a line that starts with a known label, in order.
 
     Each colon is tried with the longest known label ending right before it, so a line whose
-    spaces were lost (``预算单位:石梁县林业局单位:万元``) still splits at 单位.
+    spaces were lost (``预算单位:青山县林业站单位:万元``) still splits at 单位.
     """
     flat = halfwidth(clean(text)).replace("：", ":")
     starts: list[tuple[int, int, str]] = []  # (label start, colon, label)
@@ -42,7 +42,7 @@ def label_pairs(text: str, lex: Lexicon) -> list[tuple[str, str]]:
 
 
 def label_run(text: str, lex: Lexicon) -> list[tuple[str, str]]:
-    """``编制单位北泉市图书馆项目负责人许晴``: known labels, each followed by its value up to the
+    """``编制单位东湖区文化馆项目负责人王某``: known labels, each followed by its value up to the
     next label; the text must start with a label."""
     key = compact(text).replace(":", "")
     found: list[tuple[int, int]] = []  # (start, end) of each label

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extract.limits import check_table_area
 from extract.model import Block, Cell, Paragraph, SourcePos, Table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -47,14 +48,23 @@ def block_elements(parent: etree._Element) -> list[etree._Element]:
 
 
 def _children(parent: etree._Element, wanted: tuple[str, ...]) -> list[etree._Element]:
-    """A list rather than a generator: it runs per cell and row, and resuming generators cost more."""
+    """A list rather than a generator: it runs per cell and row, and resuming generators cost more.
+
+    Containers are entered with an explicit stack, not recursion, so content controls nested
+    1,500 deep cannot raise RecursionError.
+    """
     found = []
-    for child in parent:
-        tag = child.tag
-        if tag in wanted:
-            found.append(child)
-        elif tag in _CONTAINERS:
-            found.extend(_children(child, wanted))
+    stack = [iter(parent)]
+    while stack:
+        for child in stack[-1]:
+            tag = child.tag
+            if tag in wanted:
+                found.append(child)
+            elif tag in _CONTAINERS:
+                stack.append(iter(child))
+                break
+        else:
+            stack.pop()
     return found
 
 
@@ -73,15 +83,22 @@ def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]
     (True = showing its result).
 
     This runs on every element of every paragraph, so it appends to one list instead of
-    nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones.
+    nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones. The
+    walk keeps its own stack of child iterators instead of recursing: hostile files nest
+    elements deeper than Python's recursion limit.
     """
-    for child in element:
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
         tag = child.tag
         if tag == T:
             if all(fields):
                 parts.append(child.text or "")
         elif tag == R:
-            _collect_texts(child, fields, parts)
+            stack.append(iter(child))
         elif tag in _SKIP or not isinstance(tag, str):
             continue
         elif tag == TAB and all(fields):
@@ -93,7 +110,7 @@ def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]
         elif tag == _TXBX:
             parts.append("\n" + "\n".join(paragraph_text(p) for p in _descendant_paragraphs(child)) + "\n")
         else:
-            _collect_texts(child, fields, parts)
+            stack.append(iter(child))
 
 
 def _field_char(kind: str | None, fields: list[bool]) -> None:
@@ -149,6 +166,8 @@ class TableReader:
             if DEL not in row_props:  # a row deleted with change tracking on is gone once accepted
                 self._row(tr, row_props, r)
                 r += 1
+        width = max((s.col + s.col_span for s in self.spans), default=0)
+        check_table_area(r, width, f"table {block + 1}")  # a huge gridSpan costs nothing here, but would downstream
         pos = SourcePos(block=block, table=number)
         cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, SourcePos(block=block, table=number, row=s.row + 1))
                  for s in self.spans]
@@ -246,9 +265,11 @@ def _layout_cell(tbl: etree._Element) -> etree._Element | None:
 
 
 def _add_table(tbl: etree._Element, blocks: list[Block]) -> None:
-    reader = TableReader()
-    table = reader.read(tbl, len(blocks), sum(isinstance(b, Table) for b in blocks) + 1)
-    if table.cells:
-        blocks.append(table)
-    for nested in reader.nested:
-        _add_table(nested, blocks)
+    """The table, then its nested tables depth first, with a stack instead of recursion."""
+    todo = [tbl]
+    while todo:
+        reader = TableReader()
+        table = reader.read(todo.pop(), len(blocks), sum(isinstance(b, Table) for b in blocks) + 1)
+        if table.cells:
+            blocks.append(table)
+        todo.extend(reversed(reader.nested))
