@@ -109,6 +109,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         doc_id=doc_id,
         table_index=raw.index,
         table_kind=raw.kind,
+        needs_review=False,  # set once every finding is known (pipelines.process)
         title=title,
         allocation_code=allocation,
         unit_code=unit_code,

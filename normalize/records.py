@@ -34,6 +34,7 @@ class GoalTableRecord:
     doc_id: str = col("The document the table comes from.")
     table_index: int = col("0-based order of the table in the document.")
     table_kind: str = col("`project` (项目支出绩效目标表) or `overall` (部门/单位整体支出绩效目标表).")
+    needs_review: bool = col("True when a warning- or error-severity finding names this table (or one of its rows), or a read-stage one names no table (the whole file's text is in doubt).")
     title: str | None = col("Heading as printed, without its list number and bracketed allocation code.")
     allocation_code: str | None = col("Bracketed code printed before the title, e.g. 13073025X000010000849.")
     unit_code: str | None = col("Budget unit code, e.g. 711001.")

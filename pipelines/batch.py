@@ -35,6 +35,7 @@ class RunSummary:
     out_dir: Path
     files: int = 0
     duplicates: int = 0
+    needs_review: int = 0  # documents with a warning or error finding (docs/status.md)
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     counts: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
@@ -102,6 +103,7 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
             by_sha[doc.sha256] = doc
             documents.append(doc)
             summary.by_status[doc.status] += 1
+            summary.needs_review += doc.needs_review
             for name in ("tables", "indicators", "unit_goals", "findings"):
                 writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
             for f in result.findings:
@@ -187,6 +189,7 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None},
         "counts": summary.counts,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
+        "needs_review": summary.needs_review,
         "coverage": summary.coverage,
         "files": entries,
     }

@@ -182,6 +182,7 @@ def format_summary(s: RunSummary) -> str:
     return textwrap.dedent(f"""\
         goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
           ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
+          needs review {s.needs_review} of {s.files - s.duplicates} documents (see docs/status.md)
           goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
           coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}

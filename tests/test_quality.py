@@ -34,7 +34,7 @@ def test_sample_004_gets_the_weight_sum_and_no_false_alarm() -> None:
 
 
 TABLE = GoalTableRecord(
-    table_id="d-t0", doc_id="d", table_index=0, table_kind="project", title="培训项目绩效目标表", allocation_code=None,
+    table_id="d-t0", doc_id="d", table_index=0, table_kind="project", needs_review=False, title="培训项目绩效目标表", allocation_code=None,
     unit_code=None, unit_name=None, project_code=None, project_name="培训", budget_total=100.0, budget_fiscal=80.0,
     budget_other=20.0, budget_basic=None, budget_personnel=None, budget_public=None, budget_project=None,
     money_unit="万元", fund_purpose=None, annual_goal=None, doc_number=None, doc_number_agency=None,
