@@ -164,6 +164,7 @@ class _Parser:
             else:
                 unit = self.current.form.money_unit or unit
                 title = title or self.current.title
+        unit = unit or (money_unit_in(title) if title else None)  # …绩效目标表（单位：元）
         index = len(self.done)
         self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings))
         self.current.form.money_unit = unit

@@ -10,17 +10,16 @@ from pathlib import Path
 import yaml
 
 from extract.goaltable import FORM_FIELDS, ROW_FIELDS
+from extract.parser.money_unit import money_unit_in, unit_alternatives
 from extract.text import compact
 
+__all__ = ["Lexicon", "lexicon", "money_unit_in"]  # money_unit_in lives in money_unit.py
+
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
-_UNIT = r"(亿元|万元|元)"
-# A unit line: the whole cell or paragraph declares the unit (单位：万元, 金额单位:元, （单位：万元）).
-_UNIT_LINE = re.compile(rf"\(?(?:金额)?单位:{_UNIT}\)?")
+_UNIT = f"({unit_alternatives()})"
 # A budget label carrying its unit: 预算数（万元）, 其中：财政资金（万元）, 资金总额(元).
 _LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
 _TITLE_END = re.compile(r"表[)\]】」』〕》\"”’':]*$")
-_LABEL_MAX = 15  # a budget label is short; a longer text ending in (元) is a sentence
-_BUDGET_WORDS = ("预算", "资金", "金额", "经费", "拨款", "支出", "财政", "合计", "小计")
 
 
 @dataclass(frozen=True)
@@ -71,21 +70,6 @@ class Lexicon:
         """A header-block label by meaning (form field, budget group, subtotal, spending plan, other)."""
         key = compact(text)
         return bool(key) and bool(self.form_role(text) or key in self.all_labels)
-
-
-def money_unit_in(text: str) -> str | None:
-    """The money unit a cell or paragraph declares: ``单位：万元``, ``预算金额（万元）``.
-
-    Only a declaration counts. A unit inside ordinary text (``困难职工补助(元/人)``,
-    ``按每人每月补助（元）标准发放``) says nothing about the table's amounts, and taking it would
-    silently divide every budget by 10,000.
-    """
-    key = compact(text)
-    if match := _UNIT_LINE.fullmatch(key):
-        return match.group(1)
-    match = _LABEL_UNIT.fullmatch(key)
-    is_label = match and len(match.group(1)) <= _LABEL_MAX and any(w in match.group(1) for w in _BUDGET_WORDS)
-    return match.group(2) if is_label else None
 
 
 def _invert(groups: dict[str, list[str]], allowed: tuple[str, ...], section: str) -> dict[str, str]:
