@@ -43,6 +43,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "money_unit_conflict": FindingKind("warning", "parse", "A table declares two different money units (单位：万元 and 预算数（元）); the first was kept."),
     # normalization
     "unmapped_label": FindingKind("warning", "normalize", "A 一级/二级 label matches no canonical code; the raw label is kept."),
+    "label_suggestion": FindingKind("warning", "normalize", "A 一级/二级 label matches no code exactly; the code it probably means is in level1_suggestion/level2_suggestion for a reviewer to confirm, and level1/level2 stay null."),
     "level1_inferred": FindingKind("info", "normalize", "The 一级 label is missing; the canonical level 1 was inferred from the 二级 label."),
     "level2_inferred": FindingKind("info", "normalize", "The 二级 label is missing; the canonical level 2 was inferred from the 一级 label."),
     "conflicting_values": FindingKind("warning", "normalize", "A header-block amount is printed more than once with different values; the first is used."),

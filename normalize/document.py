@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.model import SourcePos
+from extract.parser.money_unit import without_unit_declaration
 from extract.text import compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import parse_target, value_type_of
-from normalize.taxonomy import Match, Taxonomy
+from normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
 BUDGET_FIELDS = tuple(name for name in FORM_FIELDS if name.startswith("budget_"))
@@ -100,6 +101,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     title, allocation = codes.split_title(raw.title)
     unit_code, unit_name = codes.split_unit_line(_first(form.unit_line))
     unit_name = _first(form.unit_name) or unit_name
+    unit_name = without_unit_declaration(unit_name) if unit_name else unit_name
     project_code = _first(form.project_code)
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
@@ -166,6 +168,8 @@ def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[F
 
 def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
     level1, level2 = _levels(row, raw, taxonomy, findings)
+    hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
+    hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
     target = parse_target(row.target, row.unit)
     return IndicatorRecord(
         indicator_id=indicator_id(doc_id, raw.index, row.row_index),
@@ -180,6 +184,12 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         level2_match=level2.method,
         level1_score=level1.score if level1.code else None,
         level2_score=level2.score if level2.code else None,
+        level1_suggestion=hint1.code,
+        level2_suggestion=hint2.code,
+        level1_suggestion_method=hint1.method,
+        level2_suggestion_method=hint2.method,
+        level1_suggestion_score=hint1.score if hint1.code else None,
+        level2_suggestion_score=hint2.score if hint2.code else None,
         level3=row.level3,
         indicator_kind=taxonomy.indicator_kind(row.level3),
         description=row.description,
@@ -240,11 +250,23 @@ def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, 
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:
-    """One finding per unmapped label and table (not per row), pointing at its first row."""
+    """One finding per unmapped label and table (not per row), pointing at its first row: a
+    label_suggestion when a code is suggested, else unmapped_label."""
     seen: set[tuple[str, str]] = set()
     for rec in records:
-        for level, label, code in (("一级", rec.level1_raw, rec.level1), ("二级", rec.level2_raw, rec.level2)):
-            if label and code is None and (level, label) not in seen:
-                seen.add((level, label))
+        for level, label, code, hint, how, score in (
+            ("一级", rec.level1_raw, rec.level1, rec.level1_suggestion, rec.level1_suggestion_method,
+             rec.level1_suggestion_score),
+            ("二级", rec.level2_raw, rec.level2, rec.level2_suggestion, rec.level2_suggestion_method,
+             rec.level2_suggestion_score),
+        ):
+            if not label or code is not None or (level, label) in seen:
+                continue
+            seen.add((level, label))
+            if hint:
+                findings.append(Finding.of(
+                    "label_suggestion", f"{level}指标 {label!r} matches no code exactly; {hint} suggested "
+                    f"({how}, score {score:g}), not set", table_index=raw.index, row_index=rec.row_index, raw=label))
+            else:
                 findings.append(Finding.of("unmapped_label", f"{level}指标 {label!r} matches no taxonomy code",
                                            table_index=raw.index, row_index=rec.row_index, raw=label))

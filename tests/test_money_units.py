@@ -141,3 +141,10 @@ def test_plausibility_data_is_validated_on_load() -> None:
     with pytest.raises(ValueError, match="budget_min_wan must be a positive number"):
         build_plausibility({"budget_max_wan": dict.fromkeys(("county", "city", "province", "unknown"), 10),
                             "budget_min_wan": "small"})
+
+
+def test_money_unit_line_in_the_unit_name_cell(tmp_path: Path) -> None:
+    # 预算单位: X    金额单位:万元 in one cell: the unit is declared, and is not part of the name
+    rows = [["预算单位", "怀来县总工会        金额单位：元"], ["项目名称", "职工技能培训"], ["预算数", "500000"]]
+    [table] = _run(goal_docx(tmp_path / "t.docx", before=[TITLE], rows=rows)).tables
+    assert (table.unit_name, table.money_unit, table.budget_total) == ("怀来县总工会", "元", 50.0)

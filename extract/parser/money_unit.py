@@ -148,6 +148,18 @@ def _is_budget_label(label: str, mu: MoneyUnits) -> bool:
     return 0 < len(label) <= mu.label_max_chars and any(w in label for w in mu.budget_label_words)
 
 
+def without_unit_declaration(text: str) -> str:
+    """``奉节县云雾土家族乡人民政府 金额单位:万元`` → ``奉节县云雾土家族乡人民政府``: a unit line
+    printed in the same cell as a name is not part of the name."""
+    mu = money_units()
+    key = compact(text)
+    match = mu.inside.search(key) if len(key) <= mu.search_max_chars else None
+    if not match or match.start() == 0 or key[match.end():].strip("()（）"):
+        return text
+    cut = text.rfind(key[match.start():match.start() + 2])  # the declaration's first two characters
+    return text[:cut].rstrip(" \t:：(（") if cut > 0 else text
+
+
 def unit_alternatives() -> str:
     """Every unit the data knows as one regex alternation (longest first), for code that must
     recognise a unit suffix such as 预算数（千元） without declaring it."""
