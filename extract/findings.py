@@ -50,6 +50,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "level_mismatch": FindingKind("warning", "normalize", "A 二级 label cannot sit under its 一级 (often a label filled down too far); level 1 follows the 二级."),
     "unparsed_weight": FindingKind("warning", "normalize", "A 权重/分值 cell is not a number (10, 10分 and 10% are read as 10); the weight is null."),
     "division_code_invalid": FindingKind("warning", "normalize", "A project code's first six digits are not a known administrative division code."),
+    "region_ambiguous": FindingKind("warning", "normalize", "The unit name fits several counties of the same name (朝阳区, 鼓楼区) and names no city or province; the region is left empty."),
     "money_unit_assumed": FindingKind("warning", "normalize", "The table states no money unit (单位：万元/元, 预算数（元）, a unit in the title or beside the amount); 万元 was assumed."),
     # quality of the submission
     "placeholder_value": FindingKind("warning", "quality", "A target, indicator name or description still holds a template placeholder (**, XX, …)."),

@@ -155,7 +155,13 @@ def _region(project_code: str | None, unit_name: str | None, raw: RawGoalTable,
         findings.append(Finding.of("division_code_invalid",
                                    f"project code {project_code} does not start with a known division code",
                                    table_index=raw.index, raw=project_code))
-    return region_from_name(unit_name) if unit_name else None
+    region = region_from_name(unit_name) if unit_name else None
+    if region is not None and region.candidates:
+        findings.append(Finding.of("region_ambiguous", f"unit name {unit_name!r} fits {len(region.candidates)} "
+                                   f"counties ({'; '.join(region.candidates[:4])}); region left empty",
+                                   table_index=raw.index, raw=unit_name))
+        return None
+    return region
 
 
 def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[Finding]) -> PlanPoint:

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
+    extract.add_argument("--encoding", metavar="NAME",
+                         help="read text files and web pages in this encoding (e.g. big5, cp932) instead of "
+                              "guessing; use it when an error names the likely encoding")
     _add_verbosity(extract)
     _add_check(commands)
     _add_taxonomy(commands)
@@ -153,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy)
+    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy,
+                        encoding=args.encoding)
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK

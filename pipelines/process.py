@@ -65,7 +65,7 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
         doc_id = digest[:16]
         with _timed(timings, "read"):
             file_format = sniff(data)
-            document = reader_for(file_format)(data)
+            document = reader_for(file_format, settings.encoding)(data)
         taxonomy = _taxonomy(settings.taxonomy)
         with _timed(timings, "parse"):
             parsed = parse(document, taxonomy)
