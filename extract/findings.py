@@ -36,6 +36,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "row_realigned": FindingKind("warning", "parse", "A row whose cells had shifted (collapsed merged cells) was realigned by its content."),
     "label_filled_down": FindingKind("info", "parse", "An empty 一级/二级 (or weight) cell took the label from the row above, as merged cells do."),
     "label_rejoined": FindingKind("info", "parse", "A header-block label cut in two by a page break was rejoined."),
+    "row_continued": FindingKind("info", "parse", "A row cut by a PDF page break was joined to the row above: it had no target of its own and each of its texts continued a wrapped text above (evidence from the reader, decision by the grid); both pieces are in `raw`."),
     "label_only_row": FindingKind("info", "parse", "A row holding only group labels (no indicator) set the labels for the rows below."),
     "missing_indicator_name": FindingKind("warning", "parse", "An indicator row has a target but no indicator name."),
     "skipped_block": FindingKind("info", "parse", "A grid that is not an indicator grid (审核意见, 资金来源, …) was passed over; its rows are in `raw`."),

@@ -25,6 +25,13 @@ class SourcePos:
     page: int | None = None  # 1-based page (PDF)
     sheet: str | None = None  # sheet name (spreadsheets)
     block: int | None = None  # 0-based ordinal of the block in the document body
+    # Page-break evidence for the parser (PDF cells of a table continued from the previous page):
+    # the cell is in the first row after the break, and the cell above it (same column, last row
+    # of the previous page) ended in a wrapped line, so its text may go on here. The reader never
+    # joins rows itself: whether a row continues is decided by the parser, which knows the
+    # columns' roles (extract/parser/continuation.py).
+    after_break: bool = False
+    flows_from_above: bool = False
 
     def describe(self) -> str:
         """A short human reference such as ``page 2`` or ``line 118``."""

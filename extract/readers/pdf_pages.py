@@ -1,0 +1,85 @@
+"""Page furniture and damage in PDFs: running headers and footers, pdfminer's warnings.
+
+Running headers and footers (the unit's name and ``内部资料`` on top of every page, the bureau at
+the bottom) sit between the two halves of a table cut by a page break. Left in, they keep the
+halves apart and turn the rest of a broken row into a phantom row, so they are removed before
+tables are joined across pages. A line counts as running when the same text (digits ignored,
+so ``第 3 页`` matches ``第 4 页``) opens or closes the text outside tables on at least
+``RUNNING_MIN_SHARE`` of the pages, and on at least two.
+
+pdfminer reports a damaged compressed stream ("Data-loss while decompressing corrupted data")
+only as a log warning and goes on with what it could decompress. Those warnings are collected
+per file while it is read, so they become findings of that file instead of stderr noise.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from extract.readers.pdf_text import Line
+
+RUNNING_MIN_SHARE = 0.5  # of the pages: a line repeated on fewer is content, not furniture
+RUNNING_MIN_PAGES = 2
+EDGE_LINES = 2  # lines at the top and at the bottom of a page's text that may be furniture
+_DIGITS = re.compile(r"\d+")
+_PDFMINER = logging.getLogger("pdfminer")
+
+
+class _PageLines(Protocol):
+    lines: list[Line]
+
+
+def _key(line: Line) -> str:
+    return _DIGITS.sub("#", "".join(line.text.split()))
+
+
+def _edges(lines: list[Line]) -> list[Line]:
+    ordered = sorted(lines, key=lambda line: line.top)
+    return ordered[:EDGE_LINES] + ordered[EDGE_LINES:][-EDGE_LINES:]
+
+
+def strip_running_lines(pages: list[_PageLines]) -> None:
+    """Remove running header and footer lines from every page's non-table lines, in place."""
+    if len(pages) < RUNNING_MIN_PAGES:
+        return
+    seen = Counter(key for page in pages for key in {_key(line) for line in _edges(page.lines)})
+    needed = max(RUNNING_MIN_PAGES, RUNNING_MIN_SHARE * len(pages))
+    running = {key for key, count in seen.items() if key and count >= needed}
+    if not running:
+        return
+    for page in pages:
+        edges = {id(line) for line in _edges(page.lines) if _key(line) in running}
+        page.lines = [line for line in page.lines if id(line) not in edges]
+
+
+class _Collector(logging.Handler):
+    """Keeps the messages of the thread that opened it (workers may read files side by side)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def pdfminer_warnings() -> Iterator[list[str]]:
+    """Collect pdfminer's warnings while a file is read, and keep them off stderr."""
+    collector = _Collector()
+    propagate = _PDFMINER.propagate
+    _PDFMINER.addHandler(collector)
+    _PDFMINER.propagate = False
+    try:
+        yield collector.messages
+    finally:
+        _PDFMINER.removeHandler(collector)
+        _PDFMINER.propagate = propagate
