@@ -57,6 +57,7 @@ class GridCell:
     page: int
     flowing: bool = False  # its last line runs to the right edge: the text may go on below
     after_break: bool = False  # in the first row of a part that continues a table on a new page
+    bbox: BBox | None = None  # the cell's rectangle on its page (for the debug view)
     flows_from_above: bool = False  # after_break, and the cell above it was flowing
 
 
@@ -159,6 +160,7 @@ def _cell(layout: _Layout, i: int, lines: list[Line], padding: float, page: int)
         col_span=max(_index(layout.xs, x1) - col, 1),
         page=page,
         flowing=bool(lines) and _runs_to_edge(lines[-1], x1, padding),
+        bbox=layout.boxes[i],
     )
 
 
