@@ -148,3 +148,13 @@ def test_money_unit_line_in_the_unit_name_cell(tmp_path: Path) -> None:
     rows = [["预算单位", "怀来县总工会        金额单位：元"], ["项目名称", "职工技能培训"], ["预算数", "500000"]]
     [table] = _run(goal_docx(tmp_path / "t.docx", before=[TITLE], rows=rows)).tables
     assert (table.unit_name, table.money_unit, table.budget_total) == ("怀来县总工会", "元", 50.0)
+
+
+@pytest.mark.parametrize(("fmt", "stored", "shown"), [
+    ("0!.0000", 123456, "12.3456"), ("0!.0000", 5000, "0.5000"), ("0!.00,", 1234567, "12.35"),
+    ("0.00,", 123456, "123.46"), ("#,##0.00,,", 123456789, "123.46"), ("0.00", 50, "50.00"),
+])
+def test_money_unit_excel_formats_show_what_excel_shows(fmt: str, stored: int, shown: str) -> None:
+    from extract.readers.xlsx_format import display
+
+    assert display(stored, fmt) == shown

@@ -103,3 +103,16 @@ def test_pdf_debug_view_draws_the_joins(tmp_path: Path) -> None:
     assert joined == len(_codes(_run("narrow_120.pdf"), "row_continued"))
     assert all(len(views[p].stripped) == 2 for p in range(1, 14))  # header and footer on every page
     assert len(draw(TRUST / "narrow_120.pdf", tmp_path)) == 13
+
+
+def test_pdf_repeated_title_is_not_taken_for_a_running_header() -> None:
+    from extract.readers.pdf_pages import strip_running_lines
+    from extract.readers.pdf_text import Line
+
+    class Page:
+        def __init__(self, n: int) -> None:
+            self.lines = [Line("项目支出绩效目标表", 40, 200, 40, 50, 12), Line(f"第{n}页", 90, 120, 560, 570, 9)]
+
+    pages = [Page(n) for n in range(1, 5)]
+    strip_running_lines(pages)
+    assert [[line.text for line in page.lines] for page in pages] == [["项目支出绩效目标表"]] * 4

@@ -5,7 +5,9 @@ the bottom) sit between the two halves of a table cut by a page break. Left in, 
 halves apart and turn the rest of a broken row into a phantom row, so they are removed before
 tables are joined across pages. A line counts as running when the same text (digits ignored,
 so ``第 3 页`` matches ``第 4 页``) opens or closes the text outside tables on at least
-``RUNNING_MIN_SHARE`` of the pages, and on at least two.
+``RUNNING_MIN_SHARE`` of the pages, and on at least two. A line that ends like a table's
+title (``…绩效目标表``) is never taken for furniture: a file of one-page goal tables repeats
+the same title on every page, and that title opens each table.
 
 pdfminer reports a damaged compressed stream ("Data-loss while decompressing corrupted data")
 only as a log warning and goes on with what it could decompress. Those warnings are collected
@@ -28,6 +30,7 @@ RUNNING_MIN_SHARE = 0.5  # of the pages: a line repeated on fewer is content, no
 RUNNING_MIN_PAGES = 2
 EDGE_LINES = 2  # lines at the top and at the bottom of a page's text that may be furniture
 _DIGITS = re.compile(r"\d+")
+_TITLE_LIKE = re.compile(r"表[)）\]】」:：]*$")
 _PDFMINER = logging.getLogger("pdfminer")
 
 
@@ -50,7 +53,7 @@ def strip_running_lines(pages: list[_PageLines]) -> None:
         return
     seen = Counter(key for page in pages for key in {_key(line) for line in _edges(page.lines)})
     needed = max(RUNNING_MIN_PAGES, RUNNING_MIN_SHARE * len(pages))
-    running = {key for key, count in seen.items() if key and count >= needed}
+    running = {key for key, count in seen.items() if key and count >= needed and not _TITLE_LIKE.search(key)}
     if not running:
         return
     for page in pages:
