@@ -20,3 +20,7 @@ class UnsupportedFormatError(DocumentLoadError):
 
 class MissingToolError(DocumentLoadError):
     """A reader needs an external program that is not installed (e.g. LibreOffice for .doc)."""
+
+
+class ConfigError(GoalTablesError):
+    """A configuration file (lexicon, taxonomy) is invalid; the message says where and why."""

@@ -90,3 +90,36 @@ def split_title(title: str | None) -> tuple[str | None, str | None]:
     if match:
         return rest[match.end():] or None, match["code"]
     return rest or None, None
+
+
+_PLAIN_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?)?$")
+_UNIT_CODE_PREFIX = re.compile(r"^\[?\d{3,}\]?\s*(?=[\u4e00-\u9fff])")
+# A title naming its project: <name>项目支出绩效目标表, <name>项目绩效目标表; the name must not be
+# only the unit's or a year's words, so it ends before 项目 and holds no 年度 heading.
+_PROJECT_TITLE = re.compile(r"^(?:.*?(?:19|20)\d{2}年度?)?(?P<name>.+?)(?:项目)?(?:支出)?绩效(?:目标|自评)")
+
+
+_GENERIC_NAMES = frozenset({"项目", "专项", "专项资金", "部门", "单位", "整体", "预算"})
+# A name ending like a unit (县卫生健康局项目绩效目标表) is the unit, not the project.
+_UNIT_ENDINGS = ("年度", "年", "单位", "部门", "局", "委", "委员会", "办", "院", "站", "中心", "政府", "馆", "会", "所", "室")
+
+
+def plain_year(text: str | None) -> int | None:
+    """``2024`` or ``2024年度`` printed alone (项目年度 | 2024)."""
+    match = _PLAIN_YEAR.match(clean(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def strip_unit_code(name: str) -> str:
+    """``711001怀来县总工会`` or ``[711001]怀来县总工会`` → ``怀来县总工会`` (主管部门及代码)."""
+    return _UNIT_CODE_PREFIX.sub("", name) or name
+
+
+def project_in_title(title: str | None) -> str | None:
+    """The project a title names when the table prints no 项目名称: ``城区公共厕所提质改造项目绩效目标表``
+    → ``城区公共厕所提质改造``. None for generic titles (项目支出绩效目标表)."""
+    if not title or "整体" in title:
+        return None
+    match = _PROJECT_TITLE.match(clean(title))
+    name = match["name"].strip("()（）") if match else ""
+    return name if len(name) >= 2 and name not in _GENERIC_NAMES and not name.endswith(_UNIT_ENDINGS) else None

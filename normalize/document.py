@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.model import SourcePos
+from extract.parser.lexicon import lexicon
 from extract.parser.money_unit import without_unit_declaration
 from extract.text import compact
 from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
-from normalize.targets import parse_target, value_type_of
+from normalize.targets import Target, parse_target, printed_unit, value_type_of, with_operator
+from normalize.units import canonical_unit
 from normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
@@ -99,33 +101,39 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         findings.append(Finding.of("money_unit_assumed", "the table states no money unit; 万元 assumed",
                                    table_index=raw.index))
     title, allocation = codes.split_title(raw.title)
-    unit_code, unit_name = codes.split_unit_line(_first(form.unit_line))
-    unit_name = _first(form.unit_name) or unit_name
+    unit_code, line_name = codes.split_unit_line(_first(form.unit_line))
+    unit_role, unit_name = _unit(form, line_name)
     unit_name = without_unit_declaration(unit_name) if unit_name else unit_name
     project_code = _first(form.project_code)
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
     is_project = raw.kind == "project"
+    budget = _budget(form, unit, raw, findings)
     return GoalTableRecord(
         table_id=table_id(doc_id, raw.index),
         doc_id=doc_id,
         table_index=raw.index,
-        table_kind=raw.kind,
+        table_kind="self_evaluation" if raw.self_evaluation else raw.kind,
+        table_scope=raw.kind,
         needs_review=False,  # set once every finding is known (pipelines.process)
         title=title,
         allocation_code=allocation,
-        unit_code=unit_code,
+        unit_code=unit_code or _first(form.unit_code),
         unit_name=unit_name,
+        unit_role=unit_role,
+        implementing_unit=_first(form.unit_implementing),
+        department=_first(form.unit_department),
         project_code=project_code if is_project else None,
-        project_name=_first(form.project_name) if is_project else None,
-        budget_total=_money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings),
-        budget_fiscal=_fiscal(form, unit, raw, findings),
-        budget_other=_money(form.budget_other, unit, "其他资金", raw, findings),
+        project_name=_project_name(form, title) if is_project else None,
+        budget_total=budget[0],
+        budget_fiscal=budget[1],
+        budget_other=budget[2],
         budget_basic=_money(form.budget_basic, unit, "基本支出", raw, findings),
         budget_personnel=_money(form.budget_personnel, unit, "人员经费", raw, findings),
         budget_public=_money(form.budget_public, unit, "公用经费", raw, findings),
         budget_project=_money(form.budget_project, unit, "项目支出", raw, findings),
         money_unit=unit,
+        fund_source=" | ".join(form.fund_source) or None,
         fund_purpose=_first(form.fund_purpose),
         annual_goal=_first(form.annual_goal),
         doc_number=docno.text if docno else None,
@@ -137,12 +145,72 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         city=region.city if region else None,
         county=region.county if region else None,
         region_source=region.source if region else None,
-        year=(codes.project_code_year(project_code) if region and region.source == "project_code" else None)
-        or codes.year_in_text(raw.title, _first(form.annual_goal)) or (docno.year if docno else None),
+        year=_year(raw, title, project_code, region, docno, findings),
+        group_label=raw.group_label,
         spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
         n_indicators=len(raw.rows),
         source_position=_position(raw.pos),
     )
+
+
+# Which printed label a unit name comes from, in order of preference (the contract's unit_name).
+_UNIT_ROLES = (("unit", "unit_name"), ("implementing", "unit_implementing"), ("department", "unit_department"))
+
+
+def _unit(form: FormFields, line_name: str | None) -> tuple[str | None, str | None]:
+    """(role, name): the budget unit, else the implementing unit, else the department."""
+    if line_name:
+        return "unit", line_name
+    for role, name in _UNIT_ROLES:
+        if value := _first(getattr(form, name)):
+            return role, codes.strip_unit_code(value)
+    return None, None
+
+
+def _project_name(form: FormFields, title: str | None) -> str | None:
+    """项目名称 as printed; without one, the title's name before 项目…绩效目标表, if any."""
+    return _first(form.project_name) or codes.project_in_title(title)
+
+
+def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
+            findings: list[Finding]) -> tuple[float | None, float | None, float | None]:
+    """(total, fiscal, other). A blank total cell with printed parts is their sum, reported."""
+    total = _money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings)
+    fiscal = _fiscal(form, unit, raw, findings)
+    other = _money(form.budget_other, unit, "其他资金", raw, findings)
+    if fiscal is None and total is not None and form.fund_source and all(_is_fiscal(s) for s in form.fund_source):
+        fiscal = total
+        findings.append(Finding.of("budget_fiscal_from_source", f"资金来源 {form.fund_source[0]!r} is fiscal money "
+                                   f"with no amount of its own; budget_fiscal is the whole {total:g} 万元",
+                                   table_index=raw.index, raw=" | ".join(form.fund_source)))
+    if total is None and fiscal is not None:
+        total = round(fiscal + (other or 0.0), 6)
+        findings.append(Finding.of("budget_total_derived", f"no total budget printed; {total:g} 万元 is the sum of "
+                                   f"the printed sources", table_index=raw.index))
+    return total, fiscal, other
+
+
+def _is_fiscal(source: str) -> bool:
+    """A 资金来源 naming fiscal money: a 财政资金 label (市级财政, 上级补助 …) or any 财政 source."""
+    return lexicon().form_role(source) in ("budget_fiscal", "budget_fiscal_parts") or "财政" in source
+
+
+def _year(raw: RawGoalTable, title: str | None, project_code: str | None, region: Region | None,
+          docno: codes.DocNumber | None, findings: list[Finding]) -> int | None:
+    """The budget year from what the table prints about itself, strongest source first.
+
+    The goal text is never a source: it mentions other years (完成2019年度任务, 截至2026年底).
+    """
+    form = raw.form
+    code_year = codes.project_code_year(project_code) if region and region.source == "project_code" else None
+    year = (codes.year_in_text(title) or (raw.title_years[0] if raw.title_years else None) or code_year
+            or (docno.year if docno else None) or codes.year_in_text(*form.year) or codes.plain_year(_first(form.year))
+            or codes.year_in_text(*form.period) or codes.year_in_text(*form.project_name))
+    if year is None and raw.context_years:
+        year = raw.context_years[0]
+        findings.append(Finding.of("year_from_context", f"year {year} taken from the text above the table",
+                                   table_index=raw.index))
+    return year
 
 
 def _region(project_code: str | None, unit_name: str | None, raw: RawGoalTable,
@@ -176,7 +244,8 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
     level1, level2 = _levels(row, raw, taxonomy, findings)
     hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
     hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
-    target = parse_target(row.target, row.unit)
+    target = with_operator(parse_target(row.target, row.unit), lexicon().operator_of(row.operator or ""))
+    actual = parse_target(row.actual, row.unit) if row.actual else Target()
     return IndicatorRecord(
         indicator_id=indicator_id(doc_id, raw.index, row.row_index),
         table_id=table_id(doc_id, raw.index),
@@ -203,15 +272,26 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         target_op=target.op,
         target_value=target.value,
         target_value_max=target.value_max,
-        target_unit=target.unit,
+        target_unit=printed_unit(row.target, row.unit, target.unit),
+        target_unit_canonical=target.unit if target.unit and canonical_unit(target.unit) == target.unit else None,
         target_text=target.text,
         target_placeholder=target.placeholder,
         target_multiple=target.multiple,
-        value_type=VALUE_TYPES.get(compact(row.value_type)) or (value_type_of(target) if row.target else None),
+        value_type=VALUE_TYPES.get(compact(row.value_type)) or VALUE_TYPES.get(compact(row.operator))
+        or (value_type_of(target) if row.target else None),
         weight=_weight(row, raw, findings),
         basis=row.basis,
         unit_raw=row.unit,
         previous_raw=row.previous,
+        operator_raw=row.operator,
+        long_term_raw=row.long_term,
+        actual_raw=row.actual,
+        actual_op=actual.op,
+        actual_value=actual.value,
+        actual_unit=printed_unit(row.actual, row.unit, actual.unit),
+        score=parse_number(compact(row.score).removesuffix("分")) if row.score else None,
+        deviation_reason=row.reason,
+        remark=row.remark,
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
         source_position=_position(row.pos),
     )
@@ -246,13 +326,13 @@ def _levels(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, findings: list[F
 
 def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, level2: Match,
              findings: list[Finding]) -> Match:
-    """A 二级 label that cannot sit under its 一级 (usually a label filled down too far): the
-    二级 is the more specific of the two, so level 1 follows it when it names one parent."""
-    parent = taxonomy.parent_of(level2.code, raw.kind)
-    where = f"二级 {row.level2!r} does not belong under 一级 {row.level1!r}"
-    findings.append(Finding.of("level_mismatch", f"{where}; level 1 set to {parent}" if parent else where,
-                               table_index=raw.index, row_index=row.row_index))
-    return Match(parent, "inferred", 1.0) if parent else level1
+    """A 二级 label that cannot sit under its printed 一级: both are kept as printed (the parser
+    no longer fills a 一级 down into a group it cannot head) and a project table reports it;
+    overall tables group their 二级 labels freely."""
+    if raw.kind == "project":
+        findings.append(Finding.of("level_mismatch", f"二级 {row.level2!r} does not belong under 一级 {row.level1!r}",
+                                   table_index=raw.index, row_index=row.row_index))
+    return level1
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:

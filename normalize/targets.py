@@ -30,6 +30,8 @@ Conventions (see docs/targets.md for a table of examples):
 - 万/亿/千 after a number: a unit that starts with them wins (``5.5万人次``, ``3万元``); otherwise,
   with a unit column of 元/人次/人…, they join it (``250万`` + 元 → 250 万元); otherwise the
   value is multiplied out (``250万`` → 2500000, unit from the column or None).
+- A measure word units.yaml does not list (``168起``, ``1200台(套)``, ``20元/人·年``) is kept as
+  printed; a word that is not a measure (``5年内``, ``低于``) still makes the cell qualitative.
 - A unit in the cell wins over the unit column (``unit_hint``); the column fills in otherwise,
   also for qualitative cells (``稳步提升`` with 人次 keeps unit 人次).
 - Dates and periods (``2025年12月底前``, ``2023.07-2024.01``, ``12月``) stay text: op None.
@@ -47,7 +49,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -136,6 +138,17 @@ class _Bound:
     unit: str | None
 
 
+def with_operator(target: Target, op: str | None) -> Target:
+    """A target whose operator is printed in a column of its own (指标方向 ≥ beside ``95``).
+
+    Only a bare number (read as ``=``) takes the column's operator: a target that prints its
+    own operator (``≤20工作日``) keeps it.
+    """
+    if op is None or target.value is None or target.op != "=":
+        return target
+    return replace(target, op=op)
+
+
 def value_type_of(target: Target) -> str:
     """``quantitative`` when the target carries a number, else ``qualitative`` (contract values)."""
     return "quantitative" if target.value is not None else "qualitative"
@@ -171,7 +184,7 @@ def _unparsed(raw: object, unit_hint: object) -> Target:
 
 
 def _parse(raw: str | None, unit_hint: str | None) -> Target:
-    hint = canonical_unit(unit_hint)
+    hint = unit_word(unit_hint)
     text = _tidy(raw) or None
     key = _key(raw)
     if key in _EMPTY:
@@ -287,10 +300,17 @@ def _parse_multiple(key: str, hint: str | None, text: str | None) -> Target | No
     return Target(unit=unit, text=text, multiple=True)
 
 
+# A measure word units.yaml does not list (起, 卷, 台(套), 人·年): one or two Chinese characters,
+# perhaps with a bracketed alternative or a ·-joined second word. Kept as printed.
+_OTHER_UNIT = r"[\u4e00-\u9fff]{1,2}(?:\([\u4e00-\u9fff]{1,2}\))?(?:·[\u4e00-\u9fff]{1,2})?"
+_NOT_UNIT = re.compile(r"[以内前后之左右上下间及至到低高大小超达少多不约余优良中差合格标]")
+
+
 def _bound_pattern(i: int, unit: str) -> str:
+    one = f"(?:{unit}|{_OTHER_UNIT})"
     return (
         rf"(?P<num{i}>-?\d+(?:\.\d+)?)(?P<mult{i}>[万亿千])?(?P<more{i}>[余多])?"
-        rf"(?P<unit{i}>(?:{unit})(?:/(?:{unit}))?)?"
+        rf"(?P<unit{i}>{one}(?:/{one})?)?"
     )
 
 
@@ -334,6 +354,8 @@ def _parse_single(key: str, hint: str | None) -> Target | None:
     if not match:
         return None
     lo, hi = _bound(match, 1), _bound(match, 2) if match.group("num2") else None
+    if lo is None or (match.group("num2") and hi is None):
+        return None
     ops = [_PREFIXES[w] for w in words] + ([_SUFFIXES[suffix]] if suffix else [])
     ops += [_MORE[b.more] for b in (lo, hi) if b and b.more]
     approx = [w for w in words if _PREFIXES[w] == _APPROX]
@@ -341,12 +363,59 @@ def _parse_single(key: str, hint: str | None) -> Target | None:
     return _assemble(lo, hi, ops, approx, grade, hint)
 
 
-def _bound(match: re.Match[str], i: int) -> _Bound:
+@cache
+def _unit_word_pattern() -> re.Pattern[str]:
+    unit = "|".join(re.escape(u) for u in unit_spellings())
+    one = f"(?:{unit}|{_OTHER_UNIT})"
+    return re.compile(f"{one}(?:/{one})?")
+
+
+@lru_cache(maxsize=4096)
+def unit_word(text: str | None) -> str | None:
+    """A unit column's cell as a unit: canonical when units.yaml knows it, else the measure word
+    as printed (元/人·月); None for an empty cell, "-" or a word that is not a unit."""
+    unit = canonical_unit(text)
+    if unit is not None or not text:
+        return unit
+    key = _key(text)
+    if _unit_word_pattern().fullmatch(key) and not _NOT_UNIT.search(key):
+        base = re.split(r"[(/·]", key)[0]
+        return None if len(base) > 1 and canonical_unit(base[0]) else key
+    return None
+
+
+def printed_unit(raw: str | None, unit_hint: str | None, unit: str | None) -> str | None:
+    """The spelling of ``unit`` (a parsed target's unit) as the document prints it: ``元/平米``
+    and ``日`` rather than the canonical ``元/平方米`` and ``天``. The cell's own spelling comes
+    first (longest, rightmost), then the unit column's; else the unit itself."""
+    if unit is None or canonical_unit(unit) != unit:
+        return unit  # no unit, or a measure word units.yaml does not list: already as printed
+    key = _key(raw)
+    best = ""
+    for start in range(len(key)):
+        for end in range(start + len(best) + 1, min(len(key), start + 12) + 1):
+            if canonical_unit(key[start:end]) == unit:
+                best = key[start:end]
+    if best:
+        return best
+    hint = _key(unit_hint)
+    return hint if hint and canonical_unit(hint) == unit else unit
+
+
+def _bound(match: re.Match[str], i: int) -> _Bound | None:
+    """One bound; None when its unit is a word that is not a unit (``5年内``, ``3天前``)."""
+    printed = match.group(f"unit{i}")
+    unit = canonical_unit(printed)
+    if printed and unit is None:
+        base = re.split(r"[(/·]", printed)[0]
+        if _NOT_UNIT.search(printed) or len(base) > 1 and canonical_unit(base[0]):
+            return None  # 5年内, 90元元: words around a number, not a unit
+        unit = printed  # a measure word units.yaml does not list, kept as printed
     return _Bound(
         number=Decimal(match.group(f"num{i}")),
         mult=match.group(f"mult{i}"),
         more=match.group(f"more{i}"),
-        unit=canonical_unit(match.group(f"unit{i}")),
+        unit=unit,
     )
 
 

@@ -177,6 +177,18 @@ class Taxonomy:
 
         return is_unit(text)
 
+    def compatible(self, level1: str, level2: str) -> bool:
+        """Part of the parser's ``Vocabulary``: False only when both labels match strictly and
+        the 二级 cannot sit under the 一级 (a 一级 cell missing for a group, not to be filled
+        from the group above)."""
+        one, two = self._strict(level1, 1).code, self._strict(level2, 2).code
+        if not (one and two) or not self._in_frameworks(one, 1, FRAMEWORKS_OF_KIND["project"]):
+            return True  # overall tables group their 二级 labels freely
+        return self.belongs(two, one)
+
+    def _in_frameworks(self, code: str, level: int, frameworks: set[str]) -> bool:
+        return any(t.code == code and t.level == level and t.frameworks & frameworks for t in self.terms)
+
     def parent_of(self, level2_code: str, table_kind: str) -> str | None:
         """The one level-1 code a level-2 code belongs to in this kind of table, if unique."""
         frameworks = FRAMEWORKS_OF_KIND.get(table_kind, set())

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="files processed in parallel by N worker processes (default: 1)")
     extract.add_argument("--taxonomy", type=Path, metavar="FILE",
                          help="extra taxonomy YAML: more aliases or codes (same layout as normalize/taxonomy.yaml)")
+    extract.add_argument("--lexicon", type=Path, metavar="FILE",
+                         help="extra header lexicon YAML: more header words and labels, appended to the built-in "
+                              "ones (same layout as extract/parser/lexicon.yaml; see docs/columns.md)")
     extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy,
+    settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
                         encoding=args.encoding)
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))

@@ -18,6 +18,7 @@ from pathlib import Path
 from extract.errors import DocumentLoadError
 from extract.findings import CATALOGUE, Finding
 from extract.parser import parse
+from extract.parser.lexicon import lexicon
 from extract.registry import reader_for
 from extract.sniff import sniff
 from normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
@@ -68,7 +69,7 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             document = reader_for(file_format, settings.encoding)(data)
         taxonomy = _taxonomy(settings.taxonomy)
         with _timed(timings, "parse"):
-            parsed = parse(document, taxonomy)
+            parsed = parse(document, taxonomy, lexicon(settings.lexicon))
             parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
             normalized = normalize_document(parsed, doc_id, taxonomy)

@@ -21,6 +21,7 @@ class Settings:
     jobs: int = 1
     max_file_mb: float = DEFAULT_MAX_MB
     taxonomy: Path | None = None
+    lexicon: Path | None = None
     encoding: str | None = None  # text and web pages: use this encoding instead of guessing
 
     def __post_init__(self) -> None:
@@ -38,6 +39,21 @@ class Settings:
             except LookupError:
                 raise SettingsError(f"encoding {self.encoding!r} is not an encoding Python knows "
                                     "(try gb18030, big5, cp932, utf-8 or utf-16)") from None
+        if self.lexicon is not None:
+            self._check_lexicon(Path(self.lexicon))
+
+    @staticmethod
+    def _check_lexicon(path: Path) -> None:
+        """Load the extra lexicon now, so a bad file stops the run before any work."""
+        from extract.errors import ConfigError
+        from extract.parser.lexicon import lexicon
+
+        if not path.is_file():
+            raise SettingsError(f"lexicon file {path} does not exist")
+        try:
+            lexicon(path)
+        except ConfigError as exc:
+            raise SettingsError(str(exc)) from None
 
     @property
     def max_file_bytes(self) -> int:

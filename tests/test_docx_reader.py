@@ -235,6 +235,9 @@ class StubVocabulary:
     def is_unit(self, text: str) -> bool:
         return text in self.UNITS
 
+    def compatible(self, level1: str, level2: str) -> bool:
+        return True
+
 
 VOCAB = StubVocabulary()
 

@@ -100,7 +100,7 @@ def test_a_unit_column_target_does_not_replace_a_printed_target() -> None:
 # C. columns the lexicon does not know
 
 
-UNKNOWN_HEADER = ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
+UNKNOWN_HEADER = ["一级指标", "二级指标", "三级指标", "第三方参考值", "年度指标值"]
 
 
 def test_cells_under_an_unknown_column_are_kept_as_extra_cells() -> None:
@@ -108,13 +108,13 @@ def test_cells_under_an_unknown_column_are_kept_as_extra_cells() -> None:
         UNKNOWN_HEADER, ["产出指标", "数量指标", "发放人数", "≥500人", "≥100人"], ["", "", "发放次数", "≥10次", "≥2次"]]))
     [table] = parsed.tables
     assert [(r.level1, r.level2, r.level3, r.target, r.extra) for r in table.rows] == [
-        ("产出指标", "数量指标", "发放人数", "≥100人", [("实施期指标值", "≥500人")]),
-        ("产出指标", "数量指标", "发放次数", "≥2次", [("实施期指标值", "≥10次")]),
+        ("产出指标", "数量指标", "发放人数", "≥100人", [("第三方参考值", "≥500人")]),
+        ("产出指标", "数量指标", "发放次数", "≥2次", [("第三方参考值", "≥10次")]),
     ]
     assert table.columns == ["level1", "level2", "level3", "target"]
     assert not _codes(parsed.findings, "unplaced_row") and not _codes(parsed.findings, "row_realigned")
     [finding] = _codes(parsed.findings, "unrecognised_column")
-    assert finding.severity == "info" and finding.table_index == 0 and "实施期指标值" in finding.message
+    assert finding.severity == "info" and finding.table_index == 0 and "第三方参考值" in finding.message
 
 
 def test_a_grid_continued_after_a_repeated_header_reports_its_unknown_columns_once() -> None:
@@ -129,21 +129,28 @@ def test_a_grid_continued_after_a_repeated_header_reports_its_unknown_columns_on
 def test_cells_beyond_the_last_header_column_are_still_unplaced() -> None:
     parsed = _parse(_table([UNKNOWN_HEADER, ["产出指标", "数量指标", "发放人数", "≥500人", "≥100人", "多出来的一格"]]))
     [row] = parsed.tables[0].rows
-    assert row.target == "≥100人" and row.extra == [("实施期指标值", "≥500人")]
+    assert row.target == "≥100人" and row.extra == [("第三方参考值", "≥500人")]
     [finding] = _codes(parsed.findings, "unplaced_row")
     assert "多出来的一格" in finding.message
 
 
 def test_a_realigned_row_leaves_its_extra_cells_where_they_are() -> None:
-    header = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "实施期指标值"]
+    header = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "第三方参考值"]
     shifted = ["服务对象满意度", "群众满意度", "定量", "≥95", "%", "", "≥90"]
     parsed = _parse(_table([header, shifted]))
     [row] = parsed.tables[0].rows
     assert (row.level1, row.level3, row.value_type, row.target, row.unit) == (
         "服务对象满意度", "群众满意度", "定量", "≥95", "%")
-    assert row.extra == [("实施期指标值", "≥90")]
+    assert row.extra == [("第三方参考值", "≥90")]
     assert len(_codes(parsed.findings, "row_realigned")) == 1
     assert not _codes(parsed.findings, "unplaced_row")
+
+
+def test_a_long_term_column_beside_the_annual_target_keeps_its_own_value() -> None:
+    parsed = _parse(_table([["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"],
+                            ["产出指标", "数量指标", "发放人数", "≥500人", "≥100人"]]))
+    [row] = parsed.tables[0].rows
+    assert (row.target, row.long_term, row.extra) == ("≥100人", "≥500人", [])
 
 
 def test_a_second_header_of_the_same_meaning_is_kept_as_an_extra_column() -> None:

@@ -28,7 +28,7 @@ def test_weights_printed_with_points_or_percent_are_read() -> None:
     assert (finding.row_index, finding.raw) == (2, "约二十")
 
 
-def test_a_level2_label_filled_under_the_wrong_level1_follows_its_own_parent() -> None:
+def test_a_missing_level1_cell_is_not_filled_from_another_group() -> None:
     out = _normalize([
         ["一级指标", "二级指标", "三级指标", "指标值"],
         ["效益指标", "社会效益指标", "就业人数", "≥50人"],
@@ -36,9 +36,10 @@ def test_a_level2_label_filled_under_the_wrong_level1_follows_its_own_parent() -
     ])
     first, second = out.indicators
     assert (first.level1, second.level1_raw, second.level1, second.level1_match) == (
-        "effect", "效益指标", "satisfaction", "inferred")
-    [finding] = [f for f in out.findings if f.code == "level_mismatch"]
-    assert finding.row_index == 1 and "level 1 set to satisfaction" in finding.message
+        "effect", None, "satisfaction", "inferred")
+    [finding] = [f for f in out.findings if f.code == "level1_inferred"]
+    assert finding.row_index == 1 and "satisfaction" in finding.message
+    assert not [f for f in out.findings if f.code == "level_mismatch"]
 
 
 def test_a_valid_2015_cost_group_under_output_is_no_mismatch() -> None:

@@ -111,7 +111,7 @@ def _check_invariants(target: Target) -> None:
         assert target.value_max >= target.value
     for number in (target.value, target.value_max):
         assert number is None or math.isfinite(number)
-    assert target.unit is None or canonical_unit(target.unit) == target.unit
+    assert target.unit is None or canonical_unit(target.unit) in (target.unit, None)  # known units canonical
     assert target.text is None or target.text.strip() == target.text != ""
     assert not (target.placeholder and target.value is not None)
     assert not (target.multiple and target.value is not None)

@@ -1,31 +1,43 @@
 """The goal-table parser: document model in, goal tables as printed out.
 
 It walks the document's blocks once. A title paragraph (``…绩效目标表``) or a title row opens a
-goal table, and a money-unit paragraph (``单位：元``) printed before it belongs to it. The rows
-that follow, across as many Word/PDF tables as the form was split into, feed its header block
-until the grid header row, then its indicator grid. A grid that continues
-in the next table (page break, repeated header) stays one grid.
+goal table; label lines printed around the title (``预算单位：… 金额单位：万元``) and a year line
+(``（2021年度）``) belong to it. The rows that follow, across as many Word/PDF tables as the form
+was split into, feed its header block until a grid header row, then its indicator grid. A grid
+that continues in the next table (page break, repeated header) stays one grid. A row naming
+the grid below it (长期绩效指标 / 年度绩效指标) starts a new grid of that phase; the annual grid
+gives the rows and long-term values are kept beside them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from extract.findings import Finding, raw_cells
 from extract.goaltable import ParsedDocument, RawGoalTable
 from extract.model import Document, Paragraph, SourcePos
+from extract.parser.columns import header_of
 from extract.parser.form import FormReader
-from extract.parser.grid import GridReader, header_columns
+from extract.parser.grid import GridReader
 from extract.parser.lexicon import Lexicon, lexicon, money_unit_in
 from extract.parser.narrative import unit_goals
+from extract.parser.phases import merge_phases
 from extract.parser.rows import Row, Vocabulary, table_rows, texts
 from extract.text import clean, compact
 
 __all__ = ["parse", "Vocabulary"]
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_LINE = re.compile(r"^[(\[【〔]?((?:19|20)\d{2})年度?[)\]】〕]?$")
+# A title ends at 表 after its marker, with an optional year in brackets: …绩效目标表（2025年度）.
+_TITLE_TAIL = re.compile(r"^[^:]*?表(?:[(\[【〔](?:19|20)\d{2}年度?[)\]】〕])?")
+_CONTEXT_PARAGRAPHS = 3  # narrative paragraphs before a title that may give its year
 
-def parse(document: Document, vocab: Vocabulary) -> ParsedDocument:
-    parser = _Parser(lexicon(), vocab)
+
+def parse(document: Document, vocab: Vocabulary, lex: Lexicon | None = None) -> ParsedDocument:
+    parser = _Parser(lex or lexicon(), vocab)
     for block in document.blocks:
         if isinstance(block, Paragraph):
             parser.paragraph(block)
@@ -45,14 +57,26 @@ class _Builder:
     title: str | None
     pos: SourcePos | None
     form: FormReader
-    grid: GridReader | None = None
+    grids: list[GridReader] = field(default_factory=list)
     skipping: str | None = None  # a non-indicator block (审核意见, …) being passed over
+    closed: bool = False  # a heading after the grid ended it: later rows are not indicators
+    phase: str | None = None  # the phase a 长期/年度绩效指标 row announced for the next grid
+    title_years: list[int] = field(default_factory=list)
+    context_years: list[int] = field(default_factory=list)
 
-    def table(self, lex: Lexicon) -> RawGoalTable:
+    @property
+    def grid(self) -> GridReader | None:
+        return self.grids[-1] if self.grids else None
+
+    def table(self, lex: Lexicon, findings: list[Finding]) -> RawGoalTable:
+        for grid in self.grids:
+            grid.finish()
+        grid = merge_phases(self.grids, self.index, findings)
         fields = self.form.form
         is_overall = bool(self.title and lex.is_overall(self.title)) or (
             not fields.project_name and not fields.project_code and bool(fields.budget_personnel or fields.unit_name)
         )
+        roles = set(grid.columns.values()) if grid else set()
         return RawGoalTable(
             index=self.index,
             kind="overall" if is_overall else "project",
@@ -60,9 +84,13 @@ class _Builder:
             money_unit=self.form.money_unit,
             form=fields,
             spending_plan=self.form.spending_plan,
-            columns=[self.grid.columns[c] for c in sorted(self.grid.columns)] if self.grid else [],
-            rows=self.grid.rows if self.grid else [],
+            columns=[grid.columns[c] for c in sorted(grid.columns)] if grid else [],
+            rows=grid.rows if grid else [],
             pos=self.pos,
+            self_evaluation=bool(self.title and lex.is_self_evaluation(self.title)) or bool(roles & {"actual", "score"}),
+            title_years=self.title_years,
+            context_years=self.context_years,
+            group_label=grid.group_label if grid else None,
         )
 
 
@@ -74,55 +102,107 @@ class _Parser:
     done: list[_Builder] = field(default_factory=list)
     current: _Builder | None = None
     pending_unit: str | None = None  # a unit line printed before the next goal table opens
+    pending_lines: list[str] = field(default_factory=list)  # label lines printed before the title
+    recent: list[str] = field(default_factory=list)  # narrative paragraphs since the last table
 
     def paragraph(self, para: Paragraph) -> None:
-        if self.lex.is_title_paragraph(para.text):
-            self._open(clean(para.text), para.pos)
-        elif unit := money_unit_in(para.text):
-            if self.current and not self.current.grid:
-                self.current.form.declare_unit(unit, para.text)
+        text = clean(para.text)
+        if not text:
+            return
+        if self.lex.is_title_paragraph(text):
+            self._open(text, para.pos)
+        elif (phase := self.lex.phase_of(text)) and self.current:
+            self.current.phase, self.current.skipping = phase, None
+        elif self.lex.is_section_heading(text) and self.current and self._has_grid(self.current):
+            self.current.closed = True
+            self.recent = [text]
+        elif (year := _YEAR_LINE.fullmatch(compact(text))) and self.current and not self._has_grid(self.current):
+            self.current.title_years.append(int(year.group(1)))
+        elif self.current and not self._has_grid(self.current) and self.current.form.label_line(text):
+            pass  # 预算单位：… 金额单位：万元, read into the open form
+        elif unit := money_unit_in(text):
+            if self.current and not self._has_grid(self.current):
+                self.current.form.declare_unit(unit, text)
             else:  # no form open (nothing yet, or the last grid is done): the unit heads the next table
                 self.pending_unit = unit
+        elif FormReader.labels_in(text, self.lex) and len(text) < 120:
+            self.pending_lines.append(text)
+        else:
+            self.recent = [*self.recent[-(_CONTEXT_PARAGRAPHS - 1):], text]
+
+    @staticmethod
+    def _has_grid(builder: _Builder) -> bool:
+        return builder.grid is not None
 
     def row(self, row: Row, table_pos: SourcePos) -> None:
         filled = [t for t in texts(row) if t]
         if not filled:
             return
+        if len(filled) == 1 and (phase := self.lex.phase_of(filled[0])) and self.current:
+            self.current.phase = phase
+            self.current.skipping = None
+            return
         if len(filled) == 1 and self.lex.is_title(filled[0]):
-            if self.current and self.current.title is None and not self.current.grid and not _has_content(self.current):
-                self.current.title = filled[0]
-            else:
-                self._open(filled[0], row[0].pos or table_pos)
+            self._title_row(filled[0], row[0].pos or table_pos)
+            return
+        if len(filled) == 1 and self.lex.is_section_heading(filled[0]) and self.current and self.current.grid:
+            self.current.closed = True
+            return
+        if (len(filled) == 1 and (year := _YEAR_LINE.fullmatch(compact(filled[0])))
+                and self.current and not self._has_grid(self.current)):
+            self.current.title_years.append(int(year.group(1)))
             return
         builder = self.current or self._open(None, table_pos)
         self._feed(builder, row)
 
+    def _title_row(self, text: str, pos: SourcePos | None) -> None:
+        """A title in a table row, perhaps with the unit line in the same merged cell."""
+        match = _TITLE_TAIL.match(compact(text))
+        title, rest = text, ""
+        if match and self.lex.is_title(match.group()) and len(match.group()) < len(compact(text)):
+            title, rest = _split_compact(text, len(match.group()))
+        current = self.current
+        if current and current.title is None and current.grid is None and not _has_content(current):
+            current.title = title
+        else:
+            current = self._open(title, pos)
+        if rest and not current.form.label_line(rest, without_colons=True) and (unit := money_unit_in(rest)):
+            current.form.declare_unit(unit, rest)
+
     def _feed(self, builder: _Builder, row: Row) -> None:
+        if builder.closed:
+            if self._starts_form(row):
+                return self._feed(self._open(None, row[0].pos), row)
+            builder.skipping = builder.skipping or "after the goal table"
+            return self._skip(builder, row)
         if builder.skipping is not None:
-            if header_columns(row, self.lex) is None:
+            if header_of(row, self.lex) is None:
                 return self._skip(builder, row)
             builder.skipping = None  # an indicator grid starts: the skipped block is over
         elif self._starts_block(builder, row):
-            builder.skipping = row[0].text
+            builder.skipping = row[0].text or next(t for t in texts(row) if t)
             return self._skip(builder, row)
-        if builder.grid is None:
-            if columns := header_columns(row, self.lex):
+        grid = builder.grid
+        if grid is None or builder.phase is not None:
+            if header := header_of(row, self.lex):
                 builder.form.finish()
-                builder.grid = GridReader(columns, self.lex, self.vocab, builder.index, self.findings)
-            else:
+                builder.grids.append(GridReader(header, self.lex, self.vocab, builder.index, self.findings,
+                                                phase=builder.phase))
+                builder.phase = None
+            elif grid is None:
                 builder.form.add(row)
             return
-        if builder.grid.rows and self._starts_form(row):
+        if grid.pending and self._starts_form(row):
             builder = self._open(None, row[0].pos)  # a new form without a title paragraph
             return self._feed(builder, row)
-        builder.grid.add(row)
+        grid.collect(row)
 
     def _starts_form(self, row: Row) -> bool:
         """After a grid, a header-block label (预算数, 主管部门, 项目名称…) begins the next form.
 
         合计/小计 are left out: a grid may end with a total row of its own.
         """
-        first = row[0].text or ""
+        first = next((c.text for c in row if c.text), "")
         return self.lex.is_header_label(first) and compact(first) not in self.lex.subtotals
 
     def _starts_block(self, builder: _Builder, row: Row) -> bool:
@@ -131,13 +211,15 @@ class _Parser:
         Before the grid, a row labelled 资金来源 is usually a header-block line with its values
         (``资金来源 | 财政拨款 | 50``); only a row heading a block of its own starts skipping there.
         """
-        if not self.lex.is_non_indicator(row[0].text or ""):
+        first = next((t for t in texts(row) if t), "")
+        if not self.lex.is_non_indicator(first):
             return False
         return builder.grid is not None or self._heads_block(row)
 
     def _heads_block(self, row: Row) -> bool:
         """The block name alone, or with column headers: no number, no header-block label."""
-        others = [t for t in texts(row)[1:] if t]
+        filled = [t for t in texts(row) if t]
+        others = filled[1:]
         if not others:
             return True
         return len(others) >= 2 and not any(
@@ -157,6 +239,8 @@ class _Parser:
         """Start a goal table. A predecessor with no content (only a title or a unit line) is
         replaced, not kept: its title and unit are this table's, and indexes stay dense."""
         unit, self.pending_unit = self.pending_unit, None
+        title_years: list[int] = []
+        context = [int(y) for text in self.recent for y in _YEAR.findall(text)]
         if self.current:
             self.current.form.finish()
             if _has_content(self.current):
@@ -164,10 +248,17 @@ class _Parser:
             else:
                 unit = self.current.form.money_unit or unit
                 title = title or self.current.title
+                title_years = self.current.title_years
+                context = context or self.current.context_years
         unit = unit or (money_unit_in(title) if title else None)  # …绩效目标表（单位：元）
         index = len(self.done)
-        self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings))
+        self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings),
+                                title_years=title_years, context_years=context)
+        self.recent = []
         self.current.form.money_unit = unit
+        for line in self.pending_lines:
+            self.current.form.label_line(line)
+        self.pending_lines = []
         return self.current
 
     def finish(self) -> list[RawGoalTable]:
@@ -185,7 +276,18 @@ class _Parser:
                     f"goal table {builder.title or '(untitled)'} has no indicator header row",
                     table_index=builder.index,
                 ))
-        return [builder.table(self.lex) for builder in self.done]
+        return [builder.table(self.lex, self.findings) for builder in self.done]
+
+
+def _split_compact(text: str, n: int) -> tuple[str, str]:
+    """Split ``text`` after its first ``n`` characters that are not whitespace."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            seen += 1
+            if seen == n:
+                return text[: i + 1].strip(), text[i + 1:].strip()
+    return text, ""
 
 
 def _has_content(builder: _Builder) -> bool:

@@ -21,7 +21,7 @@ import yaml
 from extract.text import compact
 
 MONEY_UNITS_PATH = Path(__file__).with_name("money_units.yaml")
-_KEYS = {"units", "unit_prefixes", "declaration_words", "not_money_before", "note_words", "search_max_chars",
+_KEYS = {"units", "amount_suffixes", "unit_prefixes", "declaration_words", "not_money_before", "note_words", "search_max_chars",
          "label_max_chars", "budget_label_words", "bare_unit_declares"}
 
 
@@ -34,12 +34,20 @@ class MoneyUnits:
     inside: re.Pattern[str]  # a declaration inside a longer text (title, unit line)
     label: re.Pattern[str]  # a budget label with its unit
     bare: re.Pattern[str]  # a cell holding only a unit
-    amount: re.Pattern[str]  # an amount with an optional unit: 1,200元
+    amount: re.Pattern[str]  # an amount with an optional unit: 1,200元, 50万
+    named_amount: re.Pattern[str]  # a fund named before its amount: 中央衔接推进乡村振兴补助资金50
+    suffixes: dict[str, str]  # short form after an amount -> unit (万 -> 万元)
     search_max_chars: int
     label_max_chars: int
     budget_label_words: tuple[str, ...]
     bare_unit_declares: bool
     prefixes: tuple[str, ...]
+
+    def unit_of(self, match: re.Match[str]) -> str | None:
+        """The canonical unit an ``amount``/``named_amount`` match printed, or None."""
+        if match.group("unit"):
+            return self.canonical(match.group("unit"))
+        return self.suffixes[match.group("short")] if match.group("short") else None
 
     def canonical(self, printed: str) -> str:
         """``人民币元`` → ``元``."""
@@ -79,6 +87,14 @@ def _units(data: dict[str, Any]) -> dict[str, float]:
     return {str(name): float(factor) for name, factor in units.items()}
 
 
+def _suffixes(data: dict[str, Any], units: dict[str, float]) -> dict[str, str]:
+    value = data.get("amount_suffixes") or {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and v in units for k, v in value.items()):
+        raise ValueError(f"{MONEY_UNITS_PATH.name}: amount_suffixes must map short forms to units listed under "
+                         f"units, got {value!r}")
+    return {compact(k): v for k, v in value.items()}
+
+
 def build(data: Any) -> MoneyUnits:
     """Validate the loaded YAML and build the patterns; every problem names its key."""
     if not isinstance(data, dict):
@@ -92,6 +108,9 @@ def build(data: Any) -> MoneyUnits:
     not_before = "".join(f"(?<!{re.escape(w)})" for w in _strings(data, "not_money_before"))
     note = rf"(?:\((?:[^()]*(?:{_alternatives(_strings(data, 'note_words'))})[^()]*)\))?"
     head = rf"{not_before}(?:{word}):?\(?{unit}\)?"
+    suffixes = _suffixes(data, units)
+    number = r"(?P<number>-?\d+(?:\.\d+)?)"
+    tail = rf"(?:{unit}|(?P<short>{_alternatives(list(suffixes))}))?" if suffixes else rf"(?:{unit})?(?P<short>(?!))?"
     bare_declares = data.get("bare_unit_declares")
     if not isinstance(bare_declares, bool):
         raise ValueError(f"{MONEY_UNITS_PATH.name}: bare_unit_declares must be true or false, got {bare_declares!r}")
@@ -102,7 +121,9 @@ def build(data: Any) -> MoneyUnits:
         inside=re.compile(rf"{head}(?=$|[()\[\],;:.。、】])"),
         label=re.compile(rf"(?P<label>.*)\({unit}\):?"),
         bare=re.compile(rf"\(?{unit}\)?:?"),
-        amount=re.compile(rf"^(?P<number>-?\d+(?:\.\d+)?)(?:{unit})?$"),
+        amount=re.compile(rf"^{number}{tail}$"),
+        named_amount=re.compile(rf"^[^\d]*[\u4e00-\u9fff)）]{number}{tail}$"),
+        suffixes=suffixes,
         search_max_chars=_positive_int(data, "search_max_chars"),
         label_max_chars=_positive_int(data, "label_max_chars"),
         budget_label_words=tuple(compact(w) for w in _strings(data, "budget_label_words")),

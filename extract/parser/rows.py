@@ -40,6 +40,10 @@ class Vocabulary(Protocol):
         """True for a measurement unit such as ``%``, ``人次`` or ``工作日``."""
         ...
 
+    def compatible(self, level1: str, level2: str) -> bool:
+        """False only when both labels are known and the 二级 cannot sit under the 一级."""
+        ...
+
 
 def table_rows(table: Table) -> list[Row]:
     """``table.rows()`` as parser cells with cleaned text."""

@@ -292,13 +292,29 @@ def _continues(merge: etree._Element | None) -> bool:
 def body_blocks(body: etree._Element) -> list[Block]:
     """Paragraphs and tables in reading order; a nested table follows its outer table."""
     blocks: list[Block] = []
-    for element in block_elements(body):
+    _add_blocks(body, blocks)
+    return blocks
+
+
+def _add_blocks(parent: etree._Element, blocks: list[Block]) -> None:
+    for element in block_elements(parent):
         if element.tag == P:
             if text := paragraph_text(element):
                 blocks.append(Paragraph(text, SourcePos(block=len(blocks))))
+        elif (cell := _layout_cell(element)) is not None:
+            _add_blocks(cell, blocks)  # a one-cell layout table: its content is the document's
         else:
             _add_table(element, blocks)
-    return blocks
+
+
+def _layout_cell(tbl: etree._Element) -> etree._Element | None:
+    """The cell of a one-row, one-cell table that holds tables of its own (a borderless frame
+    around a whole form), else None: such a table is layout, not data."""
+    rows = _children(tbl, (TR,))
+    cells = _children(rows[0], (TC,)) if len(rows) == 1 else []
+    if len(cells) != 1:
+        return None
+    return cells[0] if any(child.tag == TBL for child in block_elements(cells[0])) else None
 
 
 def _add_table(tbl: etree._Element, blocks: list[Block]) -> None:
