@@ -158,3 +158,19 @@ def test_money_unit_excel_formats_show_what_excel_shows(fmt: str, stored: int, s
     from extract.readers.xlsx_format import display
 
     assert display(stored, fmt) == shown
+
+
+def test_money_unit_short_forms_after_an_amount_come_from_the_data() -> None:
+    assert (to_wan("50万", "元"), to_wan("2亿", None), to_wan("中央衔接推进乡村振兴补助资金50", "万元")) == (
+        50.0, 20000.0, 50.0)
+    assert money_unit_in("万") is None  # short forms only follow an amount; they declare nothing
+
+
+def test_money_units_short_forms_must_name_known_units() -> None:
+    import yaml
+
+    from extract.parser.money_unit import MONEY_UNITS_PATH
+
+    data = yaml.safe_load(MONEY_UNITS_PATH.read_text(encoding="utf-8")) | {"amount_suffixes": {"万": "万两"}}
+    with pytest.raises(ValueError, match="amount_suffixes must map short forms to units listed under units"):
+        build(data)
