@@ -116,3 +116,11 @@ def test_pdf_repeated_title_is_not_taken_for_a_running_header() -> None:
     pages = [Page(n) for n in range(1, 5)]
     strip_running_lines(pages)
     assert [[line.text for line in page.lines] for page in pages] == [["项目支出绩效目标表"]] * 4
+
+
+def test_pdf_stream_cut_short_is_a_data_loss_finding() -> None:
+    # pdfminer decompresses a cut stream as far as it goes and warns about nothing
+    result = _run("cut_stream.pdf")
+    assert result.document.n_indicators < N_ROWS
+    [note] = _codes(result, "reader_note")
+    assert "damaged compressed stream" in note.message and result.document.status == "partial"

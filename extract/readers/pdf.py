@@ -82,8 +82,8 @@ def _page_notes(stats: _Stats, warnings: list[str]) -> list[str]:
         notes.append(f"page(s) {listed} have no text layer (a scanned image): their content is not read")
     losses = [w for w in warnings if "data-loss" in w.lower()]
     if losses:
-        notes.append(f"{len(losses)} damaged stream(s) only partly decompressed (pdfminer: {losses[0][:80]}): "
-                     "text on those pages may be missing")
+        shown = "; ".join(dict.fromkeys(w[:80] for w in losses))
+        notes.append(f"{len(losses)} damaged compressed stream report(s) ({shown}): text on those pages may be missing")
     return notes
 
 

@@ -11,18 +11,24 @@ the same title on every page, and that title opens each table.
 
 pdfminer reports a damaged compressed stream ("Data-loss while decompressing corrupted data")
 only as a log warning and goes on with what it could decompress. Those warnings are collected
-per file while it is read, so they become findings of that file instead of stderr noise.
+per file while it is read, so they become findings of that file instead of stderr noise. Worse,
+a stream cut short or damaged in its middle is decompressed as far as it goes (or dropped)
+without any warning; pdfminer's fallback decompressor runs exactly then, so while a file is
+read it is wrapped to report each such stream as a data loss too.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import zlib
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
+
+from pdfminer import pdftypes
 
 from extract.readers.pdf_text import Line
 
@@ -76,13 +82,27 @@ class _Collector(logging.Handler):
 
 @contextmanager
 def pdfminer_warnings() -> Iterator[list[str]]:
-    """Collect pdfminer's warnings while a file is read, and keep them off stderr."""
+    """Collect pdfminer's warnings, and every damaged compressed stream, while a file is read;
+    keep them off stderr."""
     collector = _Collector()
     propagate = _PDFMINER.propagate
+    fallback = pdftypes.decompress_corrupted
+
+    def reporting_fallback(data: bytes) -> bytes:
+        try:
+            result = fallback(data)
+        except zlib.error:
+            collector.messages.append(f"Data-loss: a damaged compressed stream of {len(data)} bytes was dropped")
+            raise
+        collector.messages.append(f"Data-loss: a damaged compressed stream gave only {len(result)} bytes")
+        return result
+
     _PDFMINER.addHandler(collector)
     _PDFMINER.propagate = False
+    pdftypes.decompress_corrupted = reporting_fallback
     try:
         yield collector.messages
     finally:
+        pdftypes.decompress_corrupted = fallback
         _PDFMINER.removeHandler(collector)
         _PDFMINER.propagate = propagate
