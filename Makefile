@@ -26,12 +26,13 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m pipelines.docs
 
-## fixtures: regenerate tests/fixtures/files from samples/ (needs LibreOffice)
+## fixtures: regenerate tests/fixtures/files from samples/ and the trap fixtures (needs LibreOffice)
 fixtures: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test,fixtures]"
 	$(BIN)/python tests/fixtures/make_fixtures.py
 	$(BIN)/python tests/fixtures/make_pdf_fixtures.py
 	$(BIN)/python tests/fixtures/make_sheet_fixtures.py
+	$(BIN)/python tests/fixtures/make_trap_fixtures.py
 	$(BIN)/python tests/fixtures/make_trust_fixtures.py
 
 ## bench: docs/s and peak memory per format beside the bare libraries (needs LibreOffice)

@@ -57,6 +57,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "region_ambiguous": FindingKind("warning", "normalize", "The unit name fits several counties of the same name (朝阳区, 鼓楼区) and names no city or province; the region is left empty."),
     "budget_total_derived": FindingKind("info", "normalize", "The total budget cell is blank; budget_total is the sum of the printed 财政资金 and 其他资金."),
     "budget_fiscal_from_source": FindingKind("info", "normalize", "资金来源 names only fiscal money with no amount of its own; budget_fiscal is the whole budget."),
+    "unit_from_name": FindingKind("info", "normalize", "A bare-number target takes the unit printed in its indicator's name (培训合格率（%）), and the operator of a placeholder there (≥**%)."),
     "year_from_context": FindingKind("info", "normalize", "The table states no year; the year was taken from the notice or heading printed just above it."),
     "money_unit_assumed": FindingKind("warning", "normalize", "The table states no money unit (单位：万元/元, 预算数（元）, a unit in the title or beside the amount); 万元 was assumed."),
     # quality of the submission

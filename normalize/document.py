@@ -6,7 +6,8 @@ reported as a finding next to the record it changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
@@ -18,7 +19,7 @@ from normalize import codes
 from normalize.money import parse_number, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
-from normalize.targets import Target, parse_target, printed_unit, value_type_of, with_operator
+from normalize.targets import Target, parse_target, printed_unit, unit_word, value_type_of, with_operator
 from normalize.units import canonical_unit
 from normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
@@ -245,6 +246,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
     hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
     hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
     target = with_operator(parse_target(row.target, row.unit), lexicon().operator_of(row.operator or ""))
+    target, name_unit = _unit_from_name(target, row, raw, findings)
     actual = parse_target(row.actual, row.unit) if row.actual else Target()
     return IndicatorRecord(
         indicator_id=indicator_id(doc_id, raw.index, row.row_index),
@@ -272,7 +274,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         target_op=target.op,
         target_value=target.value,
         target_value_max=target.value_max,
-        target_unit=printed_unit(row.target, row.unit, target.unit),
+        target_unit=name_unit or printed_unit(row.target, row.unit, target.unit),
         target_unit_canonical=target.unit if target.unit and canonical_unit(target.unit) == target.unit else None,
         target_text=target.text,
         target_placeholder=target.placeholder,
@@ -295,6 +297,30 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
         source_position=_position(row.pos),
     )
+
+
+_NAME_UNIT = re.compile(r"[(（]([^()（）]{1,10})[)）]$")
+
+
+def _unit_from_name(target: Target, row: RawRow, raw: RawGoalTable,
+                    findings: list[Finding]) -> tuple[Target, str | None]:
+    """A bare number whose unit is printed in the indicator's name: ``培训合格率（%）`` 92, or a
+    template placeholder there, ``苗木成活率(≥**%)`` 85, which also gives the operator.
+    Returns the target and the unit as printed in the name (None when the name gives none)."""
+    match = _NAME_UNIT.search(row.level3 or "")
+    if target.value is None or target.unit is not None or not match:
+        return target, None
+    inner = match.group(1)
+    hint = parse_target(inner) if "*" in inner or "＊" in inner else None
+    unit = unit_word(inner) or (hint.unit if hint else None)
+    if unit is None:
+        return target, None
+    op = lexicon().operator_of(inner[:1]) or (">=" if inner.startswith(("≥", "≧")) else "<=" if inner.startswith(("≤", "≦")) else None)
+    target = replace(with_operator(target, op), unit=unit)
+    findings.append(Finding.of("unit_from_name", f"{row.level3!r}: unit {unit} of target {row.target!r} read from "
+                               f"the indicator's name", table_index=raw.index, row_index=row.row_index))
+    printed = inner if unit_word(inner) else inner.lstrip("≥≤≧≦<>=*＊")
+    return target, printed
 
 
 def _weight(row: RawRow, raw: RawGoalTable, findings: list[Finding]) -> float | None:

@@ -156,13 +156,16 @@ def spending_plan(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
 
 
 def weights(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
+    """Group weights (one 权重 per 一级, merged down) or row weights (a 分值 per indicator) add up
+    to 100; the check accepts either reading that does."""
     groups: dict[str, float | None] = {}
     for r in rows:
         groups.setdefault(r.level1_raw or "", r.weight)
     if not any(w is not None for w in groups.values()):
         return
     total = sum(w for w in groups.values() if w is not None)
-    if abs(total - WEIGHT_TOTAL) > 1e-6:
+    per_row = sum(r.weight for r in rows if r.weight is not None)
+    if abs(total - WEIGHT_TOTAL) > 1e-6 and abs(per_row - WEIGHT_TOTAL) > 1e-6:
         unweighted = [g for g, w in groups.items() if w is None]
         note = f" ({', '.join(unweighted)} without a weight)" if unweighted else ""
         yield _finding("weights_not_100", f"level-1 weights add up to {total:g}, not 100{note}", table)
@@ -175,7 +178,7 @@ def target_consistency(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
             yield _finding("qualitative_with_unit", f"{r.level3!r}: target {r.target_raw!r} has no number but "
                            f"the unit {r.target_unit}", table, r.row_index)
         printed = {"quantitative": "定量", "qualitative": "定性"}.get(r.value_type or "")
-        has_number = r.target_value is not None
+        has_number = r.target_value is not None or r.target_multiple
         if r.target_raw and printed and r.value_type != ("quantitative" if has_number else "qualitative") \
                 and not r.target_placeholder:
             yield _finding("value_type_mismatch", f"{r.level3!r} is marked {printed} but its target is "

@@ -151,7 +151,7 @@ def with_operator(target: Target, op: str | None) -> Target:
 
 def value_type_of(target: Target) -> str:
     """``quantitative`` when the target carries a number, else ``qualitative`` (contract values)."""
-    return "quantitative" if target.value is not None else "qualitative"
+    return "quantitative" if target.value is not None or target.multiple else "qualitative"
 
 
 def parse_target(raw: str | None, unit_hint: str | None = None) -> Target:
@@ -378,6 +378,8 @@ def unit_word(text: str | None) -> str | None:
     if unit is not None or not text:
         return unit
     key = _key(text)
+    if (unit := canonical_unit(key)) is not None:
+        return unit  # "s:" tidies to "s", which units.yaml knows as 秒
     if _unit_word_pattern().fullmatch(key) and not _NOT_UNIT.search(key):
         base = re.split(r"[(/·]", key)[0]
         return None if len(base) > 1 and canonical_unit(base[0]) else key

@@ -1,7 +1,9 @@
 """Golden records: every field of every table, indicator and unit-goal row of a sample, plus
 the document's status and needs_review and every finding (code, severity, position, message).
 
-``tests/data/golden/<sample>.json`` holds the hand-checked expectation. Regenerate only after
+``tests/data/golden/<sample>.json`` holds the hand-checked expectation; ``tests/data/golden/traps/``
+holds those of the trap fixtures (document, goal tables, indicators and findings; see
+tests/test_traps.py). Regenerate only after
 checking the differences by hand: ``GOALTABLES_REGEN_GOLDEN=1 make test`` (a test fails while
 the flag is set, so it cannot stay on in CI).
 """
@@ -53,4 +55,40 @@ def golden(name: str, actual: dict[str, list[dict[str, Any]]]) -> dict[str, list
     path = GOLDEN / f"{name}.json"
     if REGEN:
         path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# Trap fixtures (tests/test_traps.py): the document row and the findings are pinned too.
+TRAP_GOLDEN = GOLDEN / "traps"
+DOCUMENT_LOCATION = {"doc_id", "source_path", "size_bytes", "duplicate_paths", "sha256"}
+
+
+def trap_records(path: Path) -> dict[str, Any]:
+    """Every field of the document, its goal tables, indicators and findings, with the ids that
+    depend on the file's bytes replaced by the table's index, so a golden file reads on its own."""
+    result = process_file(path, path.name, Settings())
+    index = {t.table_id: t.table_index for t in result.tables}
+
+    def located(row: Any) -> dict[str, Any]:
+        data = dataclasses.asdict(row)
+        table = data.get("table_id")
+        out = {"table_index": index.get(table) if table else None} if "table_id" in data else {}
+        out.update((k, v) for k, v in data.items() if k not in LOCATION_COLUMNS | {"table_index"})
+        return out
+
+    document = {k: v for k, v in dataclasses.asdict(result.document).items() if k not in DOCUMENT_LOCATION}
+    return {
+        "document": document,
+        "goal_tables": [{"table_index": t.table_index, **located(t)} for t in result.tables],
+        "indicators": [located(r) for r in result.indicators],
+        "findings": [located(f) for f in result.findings],
+    }
+
+
+def trap_golden(name: str, expected: dict[str, Any]) -> dict[str, Any]:
+    """The golden record of trap fixture ``name``; with the flag set, write ``expected`` first."""
+    path = TRAP_GOLDEN / f"{name}.json"
+    if REGEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return json.loads(path.read_text(encoding="utf-8"))

@@ -72,5 +72,6 @@ def test_a_batch_with_bad_files_keeps_every_good_row(tmp_path: Path) -> None:
     assert docs.loc["bad/empty_sheet.xlsx", "status"] == "no_goal_tables"
     indicators = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
     per_doc = indicators.groupby("doc_id").size()
-    for _, doc in docs[docs.status.isin(["ok", "partial"]) & (docs.n_indicators > 0)].iterrows():
+    samples = docs[~docs.index.str.startswith("traps/")]  # the trap fixtures have golden files of their own
+    for _, doc in samples[samples.status.isin(["ok", "partial"]) & (samples.n_indicators > 0)].iterrows():
         assert per_doc[doc.doc_id] == doc.n_indicators == {4: 28, 1: 35}[doc.n_goal_tables]

@@ -109,13 +109,24 @@ def test_pdf_repeated_title_is_not_taken_for_a_running_header() -> None:
     from extract.readers.pdf_pages import strip_running_lines
     from extract.readers.pdf_text import Line
 
+    class Table:
+        bbox = (40.0, 60.0, 500.0, 550.0)
+
     class Page:
         def __init__(self, n: int) -> None:
             self.lines = [Line("项目支出绩效目标表", 40, 200, 40, 50, 12), Line(f"第{n}页", 90, 120, 560, 570, 9)]
+            self.tables = [Table()]
 
     pages = [Page(n) for n in range(1, 5)]
     strip_running_lines(pages)
     assert [[line.text for line in page.lines] for page in pages] == [["项目支出绩效目标表"]] * 4
+
+
+def test_pdf_spreadsheet_printed_in_strips_keeps_its_repeated_rows() -> None:
+    # Calc prints a wide sheet in column strips: its rows repeat at the same place on every
+    # strip, and they are content (the trap fixture excel_split_columns.pdf)
+    result = process_file(TRUST.parent / "files" / "traps" / "excel_split_columns.pdf", "x.pdf", Settings())
+    assert result.document.status != "no_goal_tables"
 
 
 def test_pdf_stream_cut_short_is_a_data_loss_finding() -> None:

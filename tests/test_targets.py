@@ -64,7 +64,7 @@ def test_value_type() -> None:
     assert value_type_of(parse_target("90-95")) == "quantitative"
     assert value_type_of(parse_target("稳步提升", "人次")) == "qualitative"
     assert value_type_of(parse_target("≥**%")) == "qualitative"
-    assert value_type_of(parse_target("1600人、200人")) == "qualitative"
+    assert value_type_of(parse_target("1600人、200人")) == "quantitative"  # several numbers, still numbers
 
 
 def test_cell_unit_wins_over_column() -> None:

@@ -34,6 +34,10 @@ _YEAR_LINE = re.compile(r"^[(\[【〔]?((?:19|20)\d{2})年度?[)\]】〕]?$")
 # A title ends at 表 after its marker, with an optional year in brackets: …绩效目标表（2025年度）.
 _TITLE_TAIL = re.compile(r"^[^:]*?表(?:[(\[【〔](?:19|20)\d{2}年度?[)\]】〕])?")
 _CONTEXT_PARAGRAPHS = 3  # narrative paragraphs before a title that may give its year
+_BLOCK_NAME_MAX = 20  # a block's name printed as a paragraph is a short heading
+# Labels that open a new form after a closed grid: they name a project or a unit, unlike budget
+# labels (预算数, 执行数), which another table after the grid may print in its header.
+_FORM_OPENERS = frozenset({"project_name", "project_code", "unit_name", "unit_department", "unit_implementing"})
 
 
 def parse(document: Document, vocab: Vocabulary, lex: Lexicon | None = None) -> ParsedDocument:
@@ -114,8 +118,11 @@ class _Parser:
         elif (phase := self.lex.phase_of(text)) and self.current:
             self.current.phase, self.current.skipping = phase, None
         elif self.lex.is_section_heading(text) and self.current and self._has_grid(self.current):
-            self.current.closed = True
+            self.current.closed, self.current.skipping = True, text  # rows below it are another table's
             self.recent = [text]
+        elif self.current and self.lex.is_non_indicator(text) and len(compact(text)) <= _BLOCK_NAME_MAX:
+            self.current.skipping = text  # 项目支出明细 printed above its grid: that grid is passed over
+            self.current.closed = self._has_grid(self.current)
         elif (year := _YEAR_LINE.fullmatch(compact(text))) and self.current and not self._has_grid(self.current):
             self.current.title_years.append(int(year.group(1)))
         elif self.current and not self._has_grid(self.current) and self.current.form.label_line(text):
@@ -146,7 +153,7 @@ class _Parser:
             self._title_row(filled[0], row[0].pos or table_pos)
             return
         if len(filled) == 1 and self.lex.is_section_heading(filled[0]) and self.current and self.current.grid:
-            self.current.closed = True
+            self.current.closed, self.current.skipping = True, filled[0]
             return
         if (len(filled) == 1 and (year := _YEAR_LINE.fullmatch(compact(filled[0])))
                 and self.current and not self._has_grid(self.current)):
@@ -171,9 +178,12 @@ class _Parser:
 
     def _feed(self, builder: _Builder, row: Row) -> None:
         if builder.closed:
-            if self._starts_form(row):
+            if self.lex.form_role(next((t for t in texts(row) if t), "")) in _FORM_OPENERS:
                 return self._feed(self._open(None, row[0].pos), row)
-            builder.skipping = builder.skipping or "after the goal table"
+            first = next((t for t in texts(row) if t), "")
+            if self.lex.is_non_indicator(first):
+                builder.skipping = first
+            builder.skipping = builder.skipping or "a table after the goal table"
             return self._skip(builder, row)
         if builder.skipping is not None:
             if header_of(row, self.lex) is None:

@@ -165,9 +165,13 @@ class FormReader:
             ))
 
     def _read(self, row: Row) -> None:
+        declared = False
         for text in texts(row):
             if unit := money_unit_in(text):
                 self.declare_unit(unit, text)
+                declared = True
+        if declared and self._unit_name_beside(row):
+            return
         label = self._label_of(row)
         if compact(label) in self.lex.spending_plan:
             self._add_plan(row, label)
@@ -181,6 +185,16 @@ class FormReader:
         rank = self._row_rank(cells)
         for i, cell in enumerate(row):
             self._read_cell(cells, i, cell, rank)
+
+    def _unit_name_beside(self, row: Row) -> bool:
+        """``杉溪县妇女联合会 | 单位：万元``: a unit line whose name has no label of its own."""
+        others = [t for t in texts(row) if t and not money_unit_in(t)]
+        if len(others) != 1 or self.lex.is_header_label(others[0]) or ":" in compact(others[0]):
+            return False
+        if any(ch.isdigit() for ch in others[0]) and not _UNIT_LINE.match(others[0]):
+            return False
+        self.form.unit_line.append(others[0])
+        return True
 
     def _column_key(self, text: str) -> str:
         key = self.lex.label_key(text)

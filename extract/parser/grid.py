@@ -13,7 +13,7 @@ realigned, and one finding per grid names such columns. Only cells beyond every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.findings import Finding, raw_cells
 from extract.goaltable import RawRow
@@ -57,7 +57,16 @@ class GridReader:
             return
         if self.header.repeats(row, self.lex):
             return
-        self.pending.append(row)
+        self.pending.append(self._header_merges_emptied(row))
+
+    def _header_merges_emptied(self, row: Row) -> Row:
+        """A Word merge that starts in a repeated header row (after a page break) shows the
+        header's text in the cells below it; those cells are empty, to be filled down."""
+        headers = {col: h.text for col, h in self.header.columns.items()}
+        if not any(c.continued and c.text == headers.get(c.col) for c in row):
+            return row
+        return [replace(c, text="", continued=False) if c.continued and c.text == headers.get(c.col) else c
+                for c in row]
 
     def finish(self) -> None:
         """Decide the column roles, then read every collected row."""

@@ -4,8 +4,12 @@ Running headers and footers (the unit's name and ``内部资料`` on top of ever
 the bottom) sit between the two halves of a table cut by a page break. Left in, they keep the
 halves apart and turn the rest of a broken row into a phantom row, so they are removed before
 tables are joined across pages. A line counts as running when the same text (digits ignored,
-so ``第 3 页`` matches ``第 4 页``) opens or closes the text outside tables on at least
-``RUNNING_MIN_SHARE`` of the pages, and on at least two. A line that ends like a table's
+so ``第 3 页`` matches ``第 4 页``) opens or closes the text outside tables at the same height
+(within ``SAME_PLACE`` points) on at least ``RUNNING_MIN_SHARE`` of the pages, and on at least
+two: furniture sits at a fixed place. Only where it matters is such a line removed: above a
+page's first table or below its last one, where it would keep a table's halves apart. A page
+without tables keeps all its lines (a spreadsheet printed in column strips repeats its rows
+at the same place on every strip, and they are content). A line that ends like a table's
 title (``…绩效目标表``) is never taken for furniture: a file of one-page goal tables repeats
 the same title on every page, and that title opens each table.
 
@@ -35,13 +39,19 @@ from extract.readers.pdf_text import Line
 RUNNING_MIN_SHARE = 0.5  # of the pages: a line repeated on fewer is content, not furniture
 RUNNING_MIN_PAGES = 2
 EDGE_LINES = 2  # lines at the top and at the bottom of a page's text that may be furniture
+SAME_PLACE = 3.0  # points: the same running line drawn on two pages
 _DIGITS = re.compile(r"\d+")
 _TITLE_LIKE = re.compile(r"表[)）\]】」:：]*$")
 _PDFMINER = logging.getLogger("pdfminer")
 
 
+class _TablePart(Protocol):
+    bbox: tuple[float, float, float, float]
+
+
 class _PageLines(Protocol):
     lines: list[Line]
+    tables: list[_TablePart]
 
 
 def _key(line: Line) -> str:
@@ -57,14 +67,29 @@ def strip_running_lines(pages: list[_PageLines]) -> None:
     """Remove running header and footer lines from every page's non-table lines, in place."""
     if len(pages) < RUNNING_MIN_PAGES:
         return
-    seen = Counter(key for page in pages for key in {_key(line) for line in _edges(page.lines)})
+    places: dict[str, list[float]] = {}
+    for page in pages:
+        for key, top in {(_key(line), line.top) for line in _edges(page.lines)}:
+            places.setdefault(key, []).append(top)
     needed = max(RUNNING_MIN_PAGES, RUNNING_MIN_SHARE * len(pages))
-    running = {key for key, count in seen.items() if key and count >= needed and not _TITLE_LIKE.search(key)}
+    running = {key: _usual(tops) for key, tops in places.items()
+               if key and not _TITLE_LIKE.search(key) and _usual(tops) is not None
+               and sum(abs(t - _usual(tops)) <= SAME_PLACE for t in tops) >= needed}  # type: ignore[operator]
     if not running:
         return
     for page in pages:
-        edges = {id(line) for line in _edges(page.lines) if _key(line) in running}
-        page.lines = [line for line in page.lines if id(line) not in edges]
+        if not page.tables:
+            continue
+        top, bottom = min(t.bbox[1] for t in page.tables), max(t.bbox[3] for t in page.tables)
+        furniture = {id(line) for line in _edges(page.lines)
+                     if _key(line) in running and abs(line.top - running[_key(line)]) <= SAME_PLACE
+                     and (line.bottom <= top or line.top >= bottom)}
+        page.lines = [line for line in page.lines if id(line) not in furniture]
+
+
+def _usual(tops: list[float]) -> float | None:
+    """The height a line is most often drawn at (the median of its tops)."""
+    return sorted(tops)[len(tops) // 2] if tops else None
 
 
 class _Collector(logging.Handler):
