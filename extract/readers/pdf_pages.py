@@ -27,7 +27,6 @@ import logging
 import re
 import zlib
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
