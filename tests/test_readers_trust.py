@@ -175,3 +175,25 @@ def test_region_name_with_its_city_is_not_ambiguous(tmp_path: Path) -> None:
     rows = [["单位名称", "南京市鼓楼区财政局"], ["项目名称", "职工技能培训"], ["预算数", "50"]]
     [table] = _run(goal_docx(tmp_path / "t.docx", before=[TITLE, "单位：万元"], rows=rows)).tables
     assert (table.region_code, table.city) == ("320106", "南京市")
+
+
+def test_html_declared_gbk_holding_big5_fails_naming_big5(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>{'</td><td>'.join(line.split(chr(9)))}</td></tr>" for line in TRADITIONAL.splitlines())
+    page = f'<html><head><meta charset="gbk"></head><body><table>{rows}</table></body></html>'
+    path = tmp_path / "big5.html"
+    path.write_bytes(page.encode("big5"))
+    result = _run(path)
+    assert result.document.status == "failed" and "big5" in result.document.error
+
+
+def test_encoding_option_on_the_command_line(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from pipelines.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "big5.txt").write_bytes(TRADITIONAL.encode("big5"))
+    assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--encoding", "big5", "--quiet"]) == 0
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.encoding.tolist() == ["big5"]
