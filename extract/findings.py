@@ -26,6 +26,8 @@ class FindingKind:
 CATALOGUE: dict[str, FindingKind] = {
     # reading and parsing
     "unreadable_file": FindingKind("error", "read", "The file could not be read; `documents.error` says why."),
+    "limit_exceeded": FindingKind("error", "read", "The file needed more time, memory or space than a limit allows (a bomb, or raise the limit named in `documents.error`)."),
+    "non_utf8_name": FindingKind("warning", "read", "The file name is not valid UTF-8; `source_path` shows it decoded as GBK or with \\xNN escapes, `source_path_raw` holds its bytes."),
     "internal_error": FindingKind("error", "read", "goaltables itself failed on this file (a bug: please report it with the file)."),
     "reader_note": FindingKind("warning", "read", "The reader saw something a reviewer should know: hidden sheets, rows or columns that were read, a formula without a cached value, a page without an end marker, a wrong encoding declaration."),
     "duplicate_file": FindingKind("info", "read", "Byte-identical to another input file; extracted once."),

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from extract.errors import DocumentLoadError, UnsupportedFormatError
+from extract.limits import check_zip
 from extract.readers.encoding import looks_binary
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,9 +41,11 @@ def sniff(data: bytes) -> str:
 
 def _sniff_zip(data: bytes) -> str:
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise DocumentLoadError("corrupt or truncated zip container: not a readable Word or Excel file") from None
+    check_zip(package)  # before any reader inflates a member
+    names = set(package.namelist())
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:

@@ -116,8 +116,8 @@ def strip_unit_code(name: str) -> str:
 
 
 def project_in_title(title: str | None) -> str | None:
-    """The project a title names when the table prints no 项目名称: ``城区公共厕所提质改造项目绩效目标表``
-    → ``城区公共厕所提质改造``. None for generic titles (项目支出绩效目标表)."""
+    """The project a title names when the table prints no 项目名称: ``乡村客运站改造项目绩效目标表``
+    → ``乡村客运站改造``. None for generic titles (项目支出绩效目标表)."""
     if not title or "整体" in title:
         return None
     match = _PROJECT_TITLE.match(clean(title))

@@ -1,17 +1,17 @@
-"""Batch runs: find the input files, process them (in parallel if asked), write the output.
+"""Batch runs: find the input files, process them in contained workers, write the output.
 
 Results are consumed in input order, so the output is the same whatever the number of jobs.
-A worker that dies (a crash inside a reading library, out of memory) fails only its own file.
+Every file runs in a worker process (``pipelines.worker``): one that dies, overruns the time
+limit or exhausts its memory cap fails only its own file. Configuration, the output folder
+and the run lock are checked before any file is read (``pipelines.preflight``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,10 +19,14 @@ from typing import Any
 
 from extract.findings import Finding
 from pipelines import __version__
-from pipelines.output import OutputWriter, check_inputs_outside
-from pipelines.process import FileResult, failed_result, finding_record, process_file
+from pipelines.discover import Discovery, Input, Skipped, check_inputs_exist, display
+from pipelines.discover import discover as find_inputs
+from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
+from pipelines.preflight import OutputLock, check_configuration
+from pipelines.process import FileResult, finding_record
 from pipelines.records import DocumentRecord
 from pipelines.settings import Settings
+from pipelines.worker import results as contained_results
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
@@ -36,6 +40,7 @@ class RunSummary:
     files: int = 0
     duplicates: int = 0
     needs_review: int = 0  # documents with a warning or error finding (docs/status.md)
+    skipped: list[Skipped] = field(default_factory=list)
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     counts: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
@@ -44,42 +49,50 @@ class RunSummary:
 
 
 def discover(paths: Iterable[Path], skip: Path | None = None) -> list[Item]:
-    """Input files with their paths relative to the root given (folders are searched
-    recursively; hidden files and the folder ``skip``, our own output, are left out)."""
-    roots = list(paths)
-    skipped = skip.resolve() if skip is not None else None
-    items: list[Item] = []
-    for root in roots:
-        if root.is_file():
-            items.append((root, root.name))
-        elif root.is_dir():
-            prefix = f"{root.name}/" if len(roots) > 1 else ""
-            for path in sorted(root.rglob("*")):
-                rel = path.relative_to(root)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts) \
-                        and not (skipped and path.resolve().is_relative_to(skipped)):
-                    items.append((path, prefix + rel.as_posix()))
-        else:
-            raise FileNotFoundError(f"input {root} does not exist")
-    return items
+    """Input files with their source paths (see ``pipelines.discover`` for what is skipped)."""
+    return [(i.path, i.source_path) for i in find_inputs(paths, skip).inputs]
 
 
 def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     started, clock = datetime.now(timezone.utc), time.perf_counter()
+    check_inputs_exist(paths)
     check_inputs_outside(paths, out_dir)
-    items = discover(paths, skip=out_dir)
-    summary = RunSummary(out_dir=out_dir, files=len(items))
-    writer = OutputWriter(out_dir)
-    try:
-        documents, entries = _consume(_results(items, settings), writer, summary)
-        writer.add("documents", documents)
-        summary.counts = dict(writer.counts)
-        summary.seconds = time.perf_counter() - clock
-        writer.commit(_manifest(paths, settings, started, summary, entries))
-    except BaseException:
-        writer.abort()
-        raise
+    check_output_dir(out_dir)
+    check_configuration(settings)
+    with OutputLock(out_dir):
+        found = find_inputs(paths, skip=out_dir)
+        summary = RunSummary(out_dir=out_dir, files=len(found.inputs), skipped=found.skipped)
+        writer = OutputWriter(out_dir)
+        results = contained_results([(i.path, i.source_path) for i in found.inputs], settings)
+        try:
+            documents, entries = _consume(_named(results, found), writer, summary)
+            writer.add("documents", documents)
+            summary.counts = dict(writer.counts)
+            summary.seconds = time.perf_counter() - clock
+            writer.commit(_manifest(paths, settings, started, summary, entries))
+        except BaseException:
+            writer.abort()
+            raise
+        finally:
+            results.close()  # stops the workers now, not when the traceback is freed
     return summary
+
+
+def _named(results: Iterator[FileResult], found: Discovery) -> Iterator[FileResult]:
+    """Results with the raw bytes of names that are not UTF-8, and a finding saying so."""
+    for item, result in zip(found.inputs, results):
+        if item.raw_path is not None:
+            _note_raw_name(result, item)
+        yield result
+
+
+def _note_raw_name(result: FileResult, item: Input) -> None:
+    doc = result.document
+    doc.source_path_raw = item.raw_path
+    note = Finding.of("non_utf8_name", f"the file name is not UTF-8; shown as {item.source_path}",
+                      raw=item.raw_path.hex() if item.raw_path else None)
+    result.findings.append(finding_record(doc.doc_id, note))
+    doc.n_findings += 1
 
 
 def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSummary) -> tuple[list[DocumentRecord], list[dict]]:
@@ -91,7 +104,7 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
         doc = result.document
         entry = {"path": doc.source_path, "doc_id": doc.doc_id, "status": doc.status, "error": doc.error,
                  "file_format": doc.file_format, "timings": result.timings}
-        if doc.size_bytes and (first := by_sha.get(doc.sha256)):
+        if doc.sha256 and doc.size_bytes and (first := by_sha.get(doc.sha256)):
             first.duplicate_paths.append(doc.source_path)
             first.n_findings += 1
             entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
@@ -100,7 +113,8 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
             summary.duplicates += 1
             summary.findings_by_severity["info"] += 1
         else:
-            by_sha[doc.sha256] = doc
+            if doc.sha256:  # a file never read has no content to be a duplicate of
+                by_sha[doc.sha256] = doc
             documents.append(doc)
             summary.by_status[doc.status] += 1
             summary.needs_review += doc.needs_review
@@ -114,48 +128,6 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
         entries.append(entry)
         progress.tick(doc.status)
     return documents, entries
-
-
-def _results(items: list[Item], settings: Settings) -> Iterator[FileResult]:
-    if settings.jobs == 1:
-        for path, source in items:
-            yield process_file(path, source, settings)
-        return
-    yield from _parallel(items, settings)
-
-
-def _parallel(items: list[Item], settings: Settings) -> Iterator[FileResult]:
-    """Ordered results from a process pool, with a bounded number of files in flight."""
-    window = settings.jobs * 4
-    todo = deque(items)
-    pool = ProcessPoolExecutor(settings.jobs)
-    pending: deque[tuple[Item, Future[FileResult]]] = deque()
-    try:
-        while todo or pending:
-            while todo and len(pending) < window:
-                item = todo.popleft()
-                pending.append((item, pool.submit(process_file, *item, settings)))
-            item, future = pending.popleft()
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                pool.shutdown(cancel_futures=True)
-                yield _retry_alone(item, settings)
-                todo.extendleft(reversed([it for it, _ in pending]))
-                pending.clear()
-                pool = ProcessPoolExecutor(settings.jobs)
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _retry_alone(item: Item, settings: Settings) -> FileResult:
-    """Run the file of a broken pool alone to learn whether it was the one that killed it."""
-    with ProcessPoolExecutor(1) as single:
-        try:
-            return single.submit(process_file, *item, settings).result()
-        except BrokenProcessPool:
-            error = "the worker process died reading this file (a crash in a reading library or out of memory)"
-            return failed_result(item[0], item[1], b"", None, error, "internal_error", {})
 
 
 class _Progress:
@@ -184,13 +156,16 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
-        "inputs": [str(p) for p in paths],
+        "inputs": [display(os.fsencode(p))[0] for p in paths],  # valid UTF-8 even for GBK folder names
         "settings": {"jobs": settings.jobs, "max_file_mb": settings.max_file_mb,
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
-                     "encoding": settings.encoding},
+                     "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
+                     "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,
+                     "max_table_cells": settings.max_table_cells, "encoding": settings.encoding},
         "counts": summary.counts,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
         "needs_review": summary.needs_review,
         "coverage": summary.coverage,
         "files": entries,
+        "skipped": [{"path": s.source_path, "reason": s.reason} for s in summary.skipped],
     }

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from pipelines import __version__
 from pipelines.batch import RunSummary, discover, run
-from pipelines.process import process_file
+from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
+from pipelines.preflight import PreflightError, check_configuration
 from pipelines.report import review
 from pipelines.output import UnsafeOutputError
 from pipelines.schema import SCHEMAS
 from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
+from pipelines.worker import Terminated, results, sigterm_as_interrupt
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 DESCRIPTION = """\
 Extract Chinese budget performance goal tables (预算绩效目标表) from text, Word, PDF,
@@ -38,12 +40,17 @@ output:
   output untouched. DIR must be new, empty, or an earlier goaltables output folder.
   Column reference: docs/schema.md. Finding codes: docs/findings.md.
 
+{LIMITS_EPILOG}
+{SKIPPED_EPILOG}
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
   {EXIT_SOME_FAILED}    some files failed; their errors are in documents.parquet and the other
        files' rows are all written
-  {EXIT_USAGE}    usage error: bad option, missing input, unsafe output folder
+  {EXIT_USAGE}    usage error: bad option, missing input, unsafe or unwritable output folder,
+       unusable --taxonomy file, or another run writing the same output folder
+       (all checked before any file is read; the previous output is untouched)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched
+  {EXIT_TERMINATED}  terminated (SIGTERM); handled like Ctrl-C
 
 examples:
   goaltables extract samples --out output
@@ -66,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION, epilog=EXTRACT_EPILOG, formatter_class=_Formatter,
     )
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                         help="input files or folders (folders are searched recursively; hidden files are skipped)")
+                         help="input files or folders (folders are searched recursively; hidden and lock files, FIFOs "
+                              "and broken links are skipped and listed in manifest.json)")
     extract.add_argument("--out", "-o", required=True, type=Path, metavar="DIR", help="output folder")
     extract.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                          help="files processed in parallel by N worker processes (default: 1)")
@@ -81,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--encoding", metavar="NAME",
                          help="read text files and web pages in this encoding (e.g. big5, cp932) instead of "
                               "guessing; use it when an error names the likely encoding")
+    add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
     _add_taxonomy(commands)
@@ -122,6 +131,7 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
     check.add_argument("--all", action="store_true", help="also list notes (info findings such as filled-down labels)")
     check.add_argument("--taxonomy", type=Path, metavar="FILE", help="extra taxonomy YAML, as for extract")
+    add_limit_options(check)
     _add_verbosity(check)
 
 
@@ -150,26 +160,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     command = {"extract": _extract, "check": _check, "taxonomy": _taxonomy}[args.command]
     try:
-        return command(args)
-    except (SettingsError, UnsafeOutputError, FileNotFoundError, ValueError) as exc:
+        with sigterm_as_interrupt():
+            return command(args)
+    except (SettingsError, UnsafeOutputError, PreflightError, FileNotFoundError, ValueError) as exc:
         parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
-    except KeyboardInterrupt:
-        logging.getLogger(__name__).warning("interrupted; nothing was changed")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        logging.getLogger(__name__).warning("%s; nothing was changed", "terminated" if terminated else "interrupted")
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
-                        encoding=args.encoding)
+                        encoding=args.encoding, **limit_settings(args))
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    settings = Settings(taxonomy=args.taxonomy)
-    results = (process_file(path, source, settings) for path, source in discover(args.paths))
-    text, totals = review(results, "info" if args.all else "warning")
+    settings = Settings(taxonomy=args.taxonomy, **limit_settings(args))
+    check_configuration(settings)
+    text, totals = review(results(discover(args.paths), settings), "info" if args.all else "warning")
     sys.stdout.write(text)
     return EXIT_SOME_FAILED if totals.errors else EXIT_OK  # a failed file carries an error finding
 
@@ -188,7 +200,7 @@ def format_summary(s: RunSummary) -> str:
     sev = s.findings_by_severity
     return textwrap.dedent(f"""\
         goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
-          ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}
+          ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}, skipped {len(s.skipped)}
           needs review {s.needs_review} of {s.files - s.duplicates} documents (see docs/status.md)
           goal tables {s.counts.get('goal_tables', 0)}, indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import extract
+import normalize
+import pipelines
 from extract.errors import DocumentLoadError
 from extract.findings import CATALOGUE, Finding
+from extract.limits import LimitExceeded, applied
 from extract.parser import parse
 from extract.parser.lexicon import lexicon
 from extract.registry import reader_for
@@ -56,15 +62,34 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def process_file(path: Path, source_path: str, settings: Settings) -> FileResult:
-    """Extract one file; a bad file comes back with status ``failed`` and one-sentence error."""
+    """Extract one file; a bad file comes back with status ``failed`` and one-sentence error.
+
+    The readers' limits (zip sizes, table areas) apply inside; the time limit and memory cap
+    need a process to enforce them and are the caller's (``pipelines.worker``).
+    """
+    with applied(settings.read_limits):
+        try:
+            return _process(path, source_path, settings)
+        except MemoryError:
+            pass  # the traceback still holds the memory: build the row after leaving the handler
+    return out_of_memory(path, source_path, settings)
+
+
+def out_of_memory(path: Path, source_path: str, settings: Settings) -> FileResult:
+    error = f"exceeded the {settings.memory_text()} memory limit (raise it with --max-memory-mb)"
+    return failed_result(path, source_path, None, None, error, "limit_exceeded", {})
+
+
+def _process(path: Path, source_path: str, settings: Settings) -> FileResult:
     timings: dict[str, float] = {}
-    data, file_format = b"", None
+    data: bytes | None = None
+    file_format = None
     try:
         with _timed(timings, "load"):
             data = _load(path, settings)
         digest = hashlib.sha256(data).hexdigest()
         doc_id = digest[:16]
-        with _timed(timings, "read"):
+        with _timed(timings, "read"), library_errors_are_the_files():
             file_format = sniff(data)
             document = reader_for(file_format, settings.encoding)(data)
         taxonomy = _taxonomy(settings.taxonomy)
@@ -75,8 +100,17 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             normalized = normalize_document(parsed, doc_id, taxonomy)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))
+    except LimitExceeded as exc:
+        return failed_result(path, source_path, data, file_format, str(exc), "limit_exceeded", timings)
     except DocumentLoadError as exc:
+        if _ran_out_of_memory(exc):
+            raise MemoryError from None  # a reader took it for corruption ("corrupt PDF: Unable to allocate …")
         return failed_result(path, source_path, data, file_format, str(exc), "unreadable_file", timings)
+    except MemoryError:
+        raise  # handled by process_file, once the frames holding the memory are gone
+    except RecursionError:
+        error = "the document is nested too deeply to read (more levels than any real form has)"
+        return failed_result(path, source_path, data, file_format, error, "unreadable_file", timings)
     except Exception as exc:  # our bug: keep the batch going, but say so loudly
         log.exception("internal error on %s", source_path)
         error = f"internal error ({type(exc).__name__}: {exc})"
@@ -86,6 +120,49 @@ def process_file(path: Path, source_path: str, settings: Settings) -> FileResult
             "no goal table (绩效目标表) was recognised in the document"
         normalized.findings.append(Finding.of("no_goal_tables", why))
     return _result(data, digest, source_path, file_format, document.encoding, normalized, timings)
+
+
+@contextmanager
+def library_errors_are_the_files() -> Iterator[None]:
+    """While sniffing and reading, an exception raised inside a reading library (zlib, zipfile,
+    pdfminer, openpyxl, xlrd, …) is the file's fault: it becomes a ``DocumentLoadError`` sentence.
+
+    Readers map the failures they know; corrupt files find new ones (a byte-flip campaign
+    found zlib errors, zip versions and malformed PDF boxes). An exception raised in our own
+    code is still an internal error: that one is a bug to fix, not a bad file.
+    """
+    try:
+        yield
+    except (DocumentLoadError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        if not _raised_in_library(exc):
+            raise
+        raise DocumentLoadError(f"corrupt or unreadable file: {_library_message(exc)}") from None
+
+
+_OUR_CODE = tuple(str(Path(module.__file__).resolve().parent) + os.sep for module in (extract, normalize, pipelines))
+
+
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    """Readers map "any library exception" to a corrupt-file sentence; one that stood for a
+    MemoryError (the worker's cap) must say so instead, with the limit to raise."""
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__context__
+    return False
+
+
+def _raised_in_library(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and not os.path.realpath(frames[-1].filename).startswith(_OUR_CODE)
+
+
+def _library_message(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
 
 def _load(path: Path, settings: Settings) -> bytes:
@@ -156,18 +233,28 @@ def finding_record(doc_id: str, f: Finding, extracted: frozenset[str] = frozense
 
 
 def failed_result(
-    path: Path, source_path: str, data: bytes, file_format: str | None, error: str, code: str,
+    path: Path, source_path: str, data: bytes | None, file_format: str | None, error: str, code: str,
     timings: dict[str, float],
 ) -> FileResult:
-    digest = hashlib.sha256(data).hexdigest()
-    doc_id = digest[:16] if data else hashlib.sha256(source_path.encode()).hexdigest()[:16]
+    """The row of a file that failed; ``data`` is None when its bytes were never read.
+
+    A file that failed before being read gets an identity from its path (and no SHA-256), so
+    two unreadable files are never taken for byte-identical duplicates of each other.
+    """
+    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    doc_id = digest[:16] if data else unread_id(source_path)
     document = DocumentRecord(
         doc_id=doc_id, source_path=source_path, file_format=file_format, status="failed", error=error, needs_review=True,
         n_goal_tables=0, n_indicators=0, n_unit_goals=0, n_findings=1, encoding=None,
-        size_bytes=len(data) or _size(path), sha256=digest, duplicate_paths=[],
+        size_bytes=len(data) if data is not None else _size(path), sha256=digest, duplicate_paths=[],
     )
     finding = finding_record(doc_id, Finding.of(code, f"{source_path}: {error}"))
     return FileResult(document, findings=[finding], timings=timings)
+
+
+def unread_id(source_path: str) -> str:
+    """The id of a file whose bytes are unknown: from its path, marked so it cannot equal a content id."""
+    return hashlib.sha256(b"unread\0" + source_path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _size(path: Path) -> int:

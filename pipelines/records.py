@@ -9,7 +9,8 @@ from normalize.records import col
 
 @dataclass(slots=True)
 class DocumentRecord:
-    doc_id: str = col("Stable id: the first 16 hex digits of the file's SHA-256 (same bytes, same id).")
+    doc_id: str = col("Stable id: the first 16 hex digits of the file's SHA-256 (same bytes, same id); "
+                      "for a file that failed before being read, a hash of its source_path instead.")
     source_path: str = col("Path relative to the input root given on the command line.")
     file_format: str | None = col("docx, doc, pdf, txt, xlsx, xls, html, … detected from the content; null when unrecognised.")
     status: str = col("ok (read faithfully: no read/parse/normalize finding of warning level or above), partial (something was lost, guessed or repaired while reading), no_goal_tables, or failed; see docs/status.md.")
@@ -21,8 +22,11 @@ class DocumentRecord:
     n_findings: int = col("Findings recorded for the file.")
     encoding: str | None = col("Detected text encoding for text formats (utf-8, gb18030, utf-16-le, …).")
     size_bytes: int = col("File size.")
-    sha256: str = col("Full SHA-256 of the file's bytes.")
+    sha256: str | None = col("Full SHA-256 of the file's bytes; null when the file failed before its bytes were read.")
     duplicate_paths: list[str] = col("Other input paths with byte-identical content (extracted once, under this row).")
+    source_path_raw: bytes | None = col(
+        "The exact bytes of source_path when the file name is not UTF-8 (source_path then shows it decoded "
+        "as GBK, or with \\xNN escapes); null for UTF-8 names.", default=None)
 
 
 @dataclass(slots=True)

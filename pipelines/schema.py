@@ -19,7 +19,9 @@ TABLES: dict[str, type] = {
     "unit_goals": UnitGoalRecord,
     "findings": FindingRecord,
 }
-_SCALARS: dict[Any, pa.DataType] = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+_SCALARS: dict[Any, pa.DataType] = {
+    str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(), bytes: pa.binary(),
+}
 
 
 def arrow_type(hint: Any) -> tuple[pa.DataType, bool]:

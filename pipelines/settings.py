@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.errors import GoalTablesError
+from extract.limits import DEFAULT_MAX_TABLE_CELLS, DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO, ReadLimits
+
+__all__ = ["DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED_MB", "DEFAULT_MAX_ZIP_RATIO", "Settings", "SettingsError"]
 
 DEFAULT_MAX_MB = 200
+DEFAULT_TIMEOUT_S = 120  # a 100-page PDF takes about 20 s; a hung parser should not hold a batch for hours
+DEFAULT_MAX_MEMORY_MB = 2048  # per worker; the largest legitimate file measured needs well under 1 GB
+MIN_MEMORY_MB = 512  # below this the interpreter and the reading libraries cannot even start
 
 
 class SettingsError(GoalTablesError, ValueError):
@@ -22,6 +28,11 @@ class Settings:
     max_file_mb: float = DEFAULT_MAX_MB
     taxonomy: Path | None = None
     lexicon: Path | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_memory_mb: float = DEFAULT_MAX_MEMORY_MB
+    max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB
+    max_zip_ratio: float = DEFAULT_MAX_ZIP_RATIO
+    max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     encoding: str | None = None  # text and web pages: use this encoding instead of guessing
 
     def __post_init__(self) -> None:
@@ -41,6 +52,19 @@ class Settings:
                                     "(try gb18030, big5, cp932, utf-8 or utf-16)") from None
         if self.lexicon is not None:
             self._check_lexicon(Path(self.lexicon))
+        self._check_limits()
+
+    def _check_limits(self) -> None:
+        if not self.timeout_s > 0:
+            raise SettingsError(f"timeout must be a positive number of seconds, not {self.timeout_s!r}")
+        if not self.max_memory_mb >= MIN_MEMORY_MB:
+            raise SettingsError(f"max_memory_mb must be at least {MIN_MEMORY_MB} megabytes, not {self.max_memory_mb!r}")
+        if not self.max_unzipped_mb > 0:
+            raise SettingsError(f"max_unzipped_mb must be a positive number of megabytes, not {self.max_unzipped_mb!r}")
+        if not self.max_zip_ratio >= 10:
+            raise SettingsError(f"max_zip_ratio must be at least 10 (ordinary Office files reach 20), not {self.max_zip_ratio!r}")
+        if not isinstance(self.max_table_cells, int) or self.max_table_cells < 1000:
+            raise SettingsError(f"max_table_cells must be a whole number of at least 1000, not {self.max_table_cells!r}")
 
     @staticmethod
     def _check_lexicon(path: Path) -> None:
@@ -58,3 +82,13 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """The limits readers check before allocating (``extract.limits``)."""
+        return ReadLimits(self.max_unzipped_mb, self.max_zip_ratio, self.max_table_cells)
+
+    def memory_text(self) -> str:
+        """The memory cap as people say it: ``2 GB``, ``768 MB``."""
+        mb = self.max_memory_mb
+        return f"{mb / 1024:g} GB" if mb >= 1024 and mb % 512 == 0 else f"{mb:g} MB"

@@ -60,7 +60,7 @@ def golden(name: str, actual: dict[str, list[dict[str, Any]]]) -> dict[str, list
 
 # Trap fixtures (tests/test_traps.py): the document row and the findings are pinned too.
 TRAP_GOLDEN = GOLDEN / "traps"
-DOCUMENT_LOCATION = {"doc_id", "source_path", "size_bytes", "duplicate_paths", "sha256"}
+DOCUMENT_LOCATION = {"doc_id", "source_path", "source_path_raw", "size_bytes", "duplicate_paths", "sha256"}
 
 
 def trap_records(path: Path) -> dict[str, Any]:

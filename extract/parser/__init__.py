@@ -21,6 +21,7 @@ from extract.model import Document, Paragraph, SourcePos
 from extract.parser.columns import header_of
 from extract.parser.form import FormReader
 from extract.parser.grid import GridReader
+from extract.parser.labels import label_pairs
 from extract.parser.lexicon import Lexicon, lexicon, money_unit_in
 from extract.parser.narrative import unit_goals
 from extract.parser.phases import merge_phases
@@ -132,7 +133,7 @@ class _Parser:
                 self.current.form.declare_unit(unit, text)
             else:  # no form open (nothing yet, or the last grid is done): the unit heads the next table
                 self.pending_unit = unit
-        elif FormReader.labels_in(text, self.lex) and len(text) < 120:
+        elif label_pairs(text, self.lex) and len(text) < 120:
             self.pending_lines.append(text)
         else:
             self.recent = [*self.recent[-(_CONTEXT_PARAGRAPHS - 1):], text]

@@ -19,15 +19,14 @@ from dataclasses import dataclass, field, replace
 
 from extract.findings import Finding, raw_cells
 from extract.goaltable import FormFields
+from extract.parser.labels import LABEL_MAX, MONEY_LABELS, label_pairs, label_run
 from extract.parser.lexicon import Lexicon, money_unit_in
 from extract.parser.rows import Row, RowCell, texts
-from extract.text import clean, compact, halfwidth
+from extract.text import compact
 
 _UNIT_LINE = re.compile(r"^\d{6}\s*[^\d\s]")
 _AMOUNT = re.compile(r"-?[\d,]+(?:\.\d+)?(?:亿元|万元|千元|元|万)?")
 _NOTE = re.compile(r"\([^()]{0,12}\)$")
-_MONEY_LABELS = frozenset({"单位", "金额单位", "货币单位"})
-_LABEL_MAX = 20
 _COLUMN_RANK = 10  # a budget column's preference counts below the row label's rank
 BUDGET_ROLES = frozenset({"budget_total", "budget_income_total", "budget_fiscal", "budget_fiscal_parts",
                           "budget_other"})
@@ -85,57 +84,15 @@ class FormReader:
         ``without_colons`` also reads ``编制单位 X 项目负责人 Y``, a header row folded into the
         title cell, where the labels themselves separate the values.
         """
-        pairs = self.labels_in(text, self.lex) or (self._label_run(text) if without_colons else [])
+        pairs = label_pairs(text, self.lex) or (label_run(text, self.lex) if without_colons else [])
         if not pairs:
             return False
         for label, value in pairs:
             self._put_labelled(label, value)
         return True
 
-    @staticmethod
-    def labels_in(text: str, lex: Lexicon) -> list[tuple[str, str]]:
-        """``label：value`` pairs of a line that starts with a known label, in order.
-
-        Each colon is tried with the longest known label ending right before it, so a line whose
-        spaces were lost (``预算单位:石梁县林业局单位:万元``) still splits at 单位.
-        """
-        flat = halfwidth(clean(text)).replace("：", ":")
-        starts: list[tuple[int, int, str]] = []  # (label start, colon, label)
-        for i, ch in enumerate(flat):
-            if ch != ":":
-                continue
-            for size in range(min(_LABEL_MAX, i), 0, -1):
-                label = flat[i - size:i].strip()
-                if label and (lex.is_header_label(label) or compact(label) in _MONEY_LABELS):
-                    if not starts or i - size > starts[-1][1]:
-                        starts.append((i - size, i, label))
-                    break
-        if not starts or flat[:starts[0][0]].strip(" ([（"):
-            return []
-        ends = [s for s, _, _ in starts[1:]] + [len(flat)]
-        return [(label, flat[colon + 1:end].strip()) for (_, colon, label), end in zip(starts, ends)]
-
-    def _label_run(self, text: str) -> list[tuple[str, str]]:
-        """``编制单位北泉市图书馆项目负责人许晴``: labels known to the lexicon, each followed by its
-        value up to the next label; the text must start with a label."""
-        key = compact(text).replace(":", "")
-        found: list[tuple[int, int]] = []  # (start, end) of each label
-        i = 0
-        while i < len(key):
-            size = next((n for n in range(min(_LABEL_MAX, len(key) - i), 1, -1)
-                         if self.lex.is_header_label(key[i:i + n])), 0)
-            if size:
-                found.append((i, i + size))
-                i += size
-            elif not found:
-                return []
-            else:
-                i += 1
-        ends = [start for start, _ in found[1:]] + [len(key)]
-        return [(key[a:b], key[b:end]) for (a, b), end in zip(found, ends)]
-
     def _put_labelled(self, label: str, value: str, rank: int | None = None) -> None:
-        if compact(label) in _MONEY_LABELS:
+        if compact(label) in MONEY_LABELS:
             if unit := money_unit_in(f"单位:{value}"):
                 self.declare_unit(unit, f"{label}:{value}")
         elif role := self.lex.form_role(label):
@@ -254,7 +211,7 @@ class FormReader:
             if self.lex.is_header_label(text):
                 labels.append(text)
             else:
-                labels.extend(label for label, _ in self.labels_in(text, self.lex))
+                labels.extend(label for label, _ in label_pairs(text, self.lex))
         return labels
 
     def _add_plan(self, row: Row, label: str) -> None:
@@ -303,7 +260,7 @@ class FormReader:
                                                 or not self.lex.form_role(value)):
             return
         key = compact(value)
-        for size in range(min(len(key), _LABEL_MAX), 1, -1):
+        for size in range(min(len(key), LABEL_MAX), 1, -1):
             if (role := self.lex.form_role(key[:size])) in BUDGET_ROLES and _AMOUNT.fullmatch(key[size:]):
                 self._put(role, key[size:], key[:size], rank)
                 return
@@ -311,7 +268,7 @@ class FormReader:
 
     def _put_inline(self, text: str, rank: int | None) -> bool:
         """``项目名称：救助`` or ``年度资金总额:50万`` inside a cell; False if it holds no label."""
-        pairs = self.labels_in(text, self.lex)
+        pairs = label_pairs(text, self.lex)
         for label, value in pairs:
             self._put_labelled(label, value, rank)
         return bool(pairs)

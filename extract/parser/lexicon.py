@@ -25,7 +25,7 @@ _UNIT = f"({unit_alternatives()})"  # every unit of money_units.yaml
 _LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
 _UNIT_IN_HEADING = re.compile(rf"\S\((?:金额)?单位:{_UNIT}\)$")
 # A title ends with 表, perhaps in quotes or brackets, or with a short bracketed qualifier:
-# …绩效目标表（2025年度）, 绩效目标表(一般公共预算资金).
+# …绩效目标表（2025年度）, 绩效目标表(政府性基金).
 _TITLE_END = re.compile(r"表(?:[)\]】」』〕》\"”’':]*|\([^()]{1,20}\):?)$")
 # Decorations of a grid header cell that do not change its meaning: *指标值, 2024年目标值,
 # 年初目标值(A), 分值(分). The year is kept apart: it tells last year's column from this year's.
@@ -35,7 +35,7 @@ _SECTIONS = {"grid_columns", "ambiguous_grid_columns", "grid_phases", "form_fiel
                     "budget_columns", "label_decorations", "budget_groups", "subtotal_labels",
                     "other_form_labels", "spending_plan_labels", "title_markers", "overall_markers",
                     "self_evaluation_markers", "non_indicator_blocks", "value_type_words", "operator_words",
-             "section_markers"}
+             "section_markers", "form_patterns"}
 OPERATORS = (">=", "<=", ">", "<", "=")
 PHASES = ("long_term", "annual")
 
@@ -70,6 +70,7 @@ class Lexicon:
     operators: dict[str, str]  # compact word -> operator
     other_form_labels: frozenset[str] = frozenset()
     section_markers: tuple[str, ...] = ()
+    form_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def is_section_heading(self, text: str) -> bool:
         """An attachment or another table's heading (附：…, …（单位：万元）): the grid above is over."""
@@ -131,7 +132,9 @@ class Lexicon:
         key = self.label_key(text)
         if match := _LABEL_UNIT.fullmatch(key):
             key = match.group(1).rstrip(":")
-        return self.form.get(key) or self.form.get(key.removeprefix("其中:"))
+        bare = key.removeprefix("其中:")
+        return self.form.get(key) or self.form.get(bare) or next(
+            (role for pattern, role in self.form_patterns if pattern.fullmatch(bare)), None)
 
     def budget_rank(self, text: str) -> int:
         key = self.label_key(text)
@@ -234,6 +237,17 @@ def _ranks(data: dict[str, Any]) -> dict[str, int]:
             for w in _words(ranks, rank)}
 
 
+def _patterns(data: dict[str, Any]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for role, patterns in _groups(data, "form_patterns", FORM_FIELDS).items():
+        for pattern in patterns:
+            try:
+                out.append((re.compile(pattern), role))
+            except re.error as exc:
+                raise ConfigError(f"lexicon: form_patterns {role}: {pattern!r} is not a regular expression ({exc})") from None
+    return tuple(out)
+
+
 def _operators(data: dict[str, Any]) -> dict[str, str]:
     return _invert(_groups(data, "operator_words", OPERATORS))
 
@@ -261,6 +275,7 @@ def build(data: dict[str, Any]) -> Lexicon:
         operators=_operators(data),
         other_form_labels=frozenset(compact(s) for s in _words(data, "other_form_labels")),
         section_markers=tuple(compact(s) for s in _words(data, "section_markers")),
+        form_patterns=_patterns(data),
     )
 
 

@@ -15,6 +15,7 @@ import zlib
 from lxml import etree
 
 from extract.errors import DocumentLoadError
+from extract.limits import check_zip
 from extract.model import Document
 from extract.readers.docx_xml import body_blocks, w
 from extract.sniff import ZIP_MAGIC, sniff
@@ -44,7 +45,7 @@ def _body(data: bytes) -> etree._Element:
         root = etree.fromstring(package.read(DOCUMENT_PART), parser)
     except etree.XMLSyntaxError:
         raise DocumentLoadError(f"corrupt Word file: {DOCUMENT_PART} is not well-formed XML") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DocumentLoadError(f"corrupt Word file: {_short(exc)}") from None
     body = root.find(w("body"))
     if body is None:
@@ -61,6 +62,7 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
         package = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
         raise DocumentLoadError("corrupt Word file: the zip container is truncated or damaged") from None
+    check_zip(package)
     if DOCUMENT_PART not in package.namelist():
         raise DocumentLoadError(f"corrupt Word file: {DOCUMENT_PART} is missing")
     return package

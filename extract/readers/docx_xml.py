@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
+from extract.limits import check_table_area
 from extract.model import Block, Cell, Paragraph, SourcePos, Table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -114,14 +115,23 @@ def block_elements(parent: etree._Element) -> list[etree._Element]:
 
 
 def _children(parent: etree._Element, wanted: tuple[str, ...]) -> list[etree._Element]:
-    """A list rather than a generator: it runs per cell and row, and resuming generators cost more."""
+    """A list rather than a generator: it runs per cell and row, and resuming generators cost more.
+
+    Containers are entered with an explicit stack, not recursion, so content controls nested
+    1,500 deep cannot raise RecursionError.
+    """
     found = []
-    for child in parent:
-        tag = child.tag
-        if tag in wanted:
-            found.append(child)
-        elif tag in _CONTAINERS:
-            found.extend(_children(child, wanted))
+    stack = [iter(parent)]
+    while stack:
+        for child in stack[-1]:
+            tag = child.tag
+            if tag in wanted:
+                found.append(child)
+            elif tag in _CONTAINERS:
+                stack.append(iter(child))
+                break
+        else:
+            stack.pop()
     return found
 
 
@@ -140,20 +150,29 @@ def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]
     (True = showing its result).
 
     This runs on every element of every paragraph, so it appends to one list instead of
-    nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones.
+    nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones. The
+    walk keeps its own stack of child iterators instead of recursing: hostile files nest
+    elements deeper than Python's recursion limit. A run set in a symbol font has its text
+    translated when the walk leaves it (``symbols`` holds the open ones: depth, start, font).
     """
-    for child in element:
+    stack = [iter(element)]
+    symbols: list[tuple[int, int, str]] = []
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            if symbols and symbols[-1][0] == len(stack):
+                _, first, font = symbols.pop()
+                parts[first:] = [_symbol_text(part, font) for part in parts[first:]]
+            stack.pop()
+            continue
         tag = child.tag
         if tag == T:
             if all(fields):
                 parts.append(_t_text(child))
         elif tag == R:
+            stack.append(iter(child))
             if (font := _run_font(child)) is not None:
-                start = len(parts)
-                _collect_texts(child, fields, parts)
-                parts[start:] = [_symbol_text(part, font) for part in parts[start:]]
-            else:
-                _collect_texts(child, fields, parts)
+                symbols.append((len(stack), len(parts), font))
         elif tag == SYM:
             if all(fields):
                 parts.append(_sym_text(child))
@@ -168,7 +187,7 @@ def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]
         elif tag == _TXBX:
             parts.append("\n" + "\n".join(paragraph_text(p) for p in _descendant_paragraphs(child)) + "\n")
         else:
-            _collect_texts(child, fields, parts)
+            stack.append(iter(child))
 
 
 def _field_char(kind: str | None, fields: list[bool]) -> None:
@@ -222,6 +241,8 @@ class TableReader:
             if DEL not in row_props:  # a row deleted with change tracking on is gone once accepted
                 self._row(tr, row_props, r)
                 r += 1
+        width = max((s.col + s.col_span for s in self.spans), default=0)
+        check_table_area(r, width, f"table {block + 1}")  # a huge gridSpan costs nothing here, but would downstream
         pos = SourcePos(block=block)
         cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, pos) for s in self.spans]
         return Table(cells=cells, pos=pos)
@@ -318,9 +339,11 @@ def _layout_cell(tbl: etree._Element) -> etree._Element | None:
 
 
 def _add_table(tbl: etree._Element, blocks: list[Block]) -> None:
-    reader = TableReader()
-    table = reader.read(tbl, len(blocks))
-    if table.cells:
-        blocks.append(table)
-    for nested in reader.nested:
-        _add_table(nested, blocks)
+    """The table, then its nested tables depth first, with a stack instead of recursion."""
+    todo = [tbl]
+    while todo:
+        reader = TableReader()
+        table = reader.read(todo.pop(), len(blocks))
+        if table.cells:
+            blocks.append(table)
+        todo.extend(reversed(reader.nested))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from extract.limits import check_table_area, current
 from extract.model import Block, Cell, Paragraph, SourcePos, Table
 
 SKIPPED = {"script", "style", "noscript", "template", "head", "title", "object", "select"}
@@ -41,7 +42,20 @@ class _Walker:
     pieces: list[str] = field(default_factory=list)
     line: int | None = None
 
-    def visit(self, el: HtmlElement) -> None:
+    def visit(self, root: HtmlElement) -> None:
+        """Depth-first over the tree with an explicit stack of (action, element): pages nested
+        deeper than Python's recursion limit are read, not a RecursionError."""
+        todo: list[tuple[str, HtmlElement]] = [("enter", root)]
+        while todo:
+            action, el = todo.pop()
+            if action == "tail":
+                self.text(el.tail, el.sourceline)
+            elif action == "exit":
+                self.flush()
+            else:
+                self._enter(el, todo)
+
+    def _enter(self, el: HtmlElement, todo: list[tuple[str, HtmlElement]]) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in SKIPPED:
             return
@@ -52,11 +66,11 @@ class _Walker:
         if tag == "br" or tag in BLOCK_TAGS:
             self.flush()
         self.text(el.text, el.sourceline)
-        for child in el:
-            self.visit(child)
-            self.text(child.tail, child.sourceline)
         if tag in BLOCK_TAGS:
-            self.flush()
+            todo.append(("exit", el))
+        for child in reversed(el):
+            todo.append(("tail", child))
+            todo.append(("enter", child))
 
     def text(self, text: str | None, line: int | None) -> None:
         if text and text.strip():
@@ -71,11 +85,14 @@ class _Walker:
         self.pieces, self.line = [], None
 
     def add_table(self, table: HtmlElement) -> None:
-        nested: list[HtmlElement] = []
-        cells = _grid(table, nested)
-        self.blocks.append(Table(cells=cells, pos=SourcePos(line=table.sourceline, block=len(self.blocks))))
-        for inner in nested:
-            self.add_table(inner)
+        """The table, then the tables nested in its cells depth first (a stack, not recursion)."""
+        todo = [table]
+        while todo:
+            current_table = todo.pop()
+            nested: list[HtmlElement] = []
+            cells = _grid(current_table, nested)
+            self.blocks.append(Table(cells=cells, pos=SourcePos(line=current_table.sourceline, block=len(self.blocks))))
+            todo.extend(reversed(nested))
 
 
 def _rows(table: HtmlElement) -> list[HtmlElement]:
@@ -94,6 +111,7 @@ def _grid(table: HtmlElement, nested: list[HtmlElement]) -> list[Cell]:
     rows = _rows(table)
     covered: set[tuple[int, int]] = set()
     cells = []
+    area, width = 0, 0  # positions covered so far, and the widest row: checked before covering more
     for r, tr in enumerate(rows):
         c = 0
         for td in (el for el in tr if el.tag in ("td", "th")):
@@ -101,6 +119,10 @@ def _grid(table: HtmlElement, nested: list[HtmlElement]) -> list[Cell]:
                 c += 1
             row_span = _span(td.get("rowspan"), len(rows) - r)
             col_span = _span(td.get("colspan"), MAX_SPAN)
+            area, width = area + row_span * col_span, max(width, c + col_span)
+            if area > current().max_table_cells:
+                check_table_area(len(rows), width, f"the table at line {table.sourceline}")
+                check_table_area(area, 1, f"the merged cells of the table at line {table.sourceline}")
             covered.update((r + i, c + j) for i in range(row_span) for j in range(col_span))
             cells.append(Cell(cell_text(td, nested), r, c, row_span, col_span, SourcePos(line=td.sourceline)))
             c += col_span
@@ -124,18 +146,32 @@ def cell_text(td: HtmlElement, nested: list[HtmlElement]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _collect(el: HtmlElement, pieces: list[str], nested: list[HtmlElement]) -> None:
-    pieces.append(_SPACE.sub(" ", el.text or ""))
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "table":
-            nested.append(child)
-            pieces.append("\n")
-        elif tag == "br":
-            pieces.append("\n")
-        elif tag and tag not in SKIPPED:
-            block = tag in BLOCK_TAGS
-            pieces.append("\n" if block else "")
-            _collect(child, pieces, nested)
-            pieces.append("\n" if block else "")
-        pieces.append(_SPACE.sub(" ", child.tail or ""))
+def _collect(root: HtmlElement, pieces: list[str], nested: list[HtmlElement]) -> None:
+    """Text pieces of ``root`` in order, walked with an explicit stack (deep pages do not
+    recurse); actions are popped in document order: ``str`` appends, ``nest`` sets a table aside."""
+    todo: list[tuple[str, object]] = [("enter", root)]
+    while todo:
+        action, item = todo.pop()
+        if action == "str":
+            pieces.append(item)  # type: ignore[arg-type]
+        elif action == "nest":
+            nested.append(item)  # type: ignore[arg-type]
+        else:
+            el: HtmlElement = item  # type: ignore[assignment]
+            pieces.append(_SPACE.sub(" ", el.text or ""))
+            for child in reversed(el):
+                todo.append(("str", _SPACE.sub(" ", child.tail or "")))
+                todo.extend(_child_actions(child))
+
+
+def _child_actions(child: HtmlElement) -> list[tuple[str, object]]:
+    """What a child contributes, in reverse order (the caller's stack pops them forwards)."""
+    tag = child.tag if isinstance(child.tag, str) else ""
+    if tag == "table":
+        return [("str", "\n"), ("nest", child)]
+    if tag == "br":
+        return [("str", "\n")]
+    if tag and tag not in SKIPPED:
+        brk = "\n" if tag in BLOCK_TAGS else ""
+        return [("str", brk), ("enter", child), ("str", brk)]
+    return []

@@ -24,7 +24,9 @@ def read(data: bytes) -> Document:
     blocks: list[Block] = []
     notes: list[str] = []
     for sheet in book.sheets():
-        blocks.extend(sheet_tables(_grid(book, sheet), len(blocks)))
+        grid = _grid(book, sheet)
+        blocks.extend(sheet_tables(grid, len(blocks)))
+        notes.extend(grid.notes)
         notes.extend(_hidden_notes(sheet))
     return Document(blocks=blocks, file_format="xls", notes=notes)
 

@@ -23,6 +23,7 @@ from extract.model import Block, Document
 from extract.readers.xlsx_format import display
 from extract.readers.xlsx_formulas import uncached_formulas
 from extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
+from extract.readers.xlsx_guard import check_package
 from extract.sniff import OLE_MAGIC
 
 
@@ -31,7 +32,9 @@ def read(data: bytes) -> Document:
     blocks: list[Block] = []
     notes: list[str] = []
     for sheet in workbook.worksheets:
-        blocks.extend(sheet_tables(_grid(sheet), len(blocks)))
+        grid = _grid(sheet)
+        blocks.extend(sheet_tables(grid, len(blocks)))
+        notes.extend(grid.notes)
         notes.extend(sheet_hidden_notes(sheet))
     notes.extend(_formula_notes(data))
     return Document(blocks=blocks, file_format="xlsx", notes=notes)
@@ -40,6 +43,7 @@ def read(data: bytes) -> Document:
 def _load(data: bytes) -> Workbook:
     if data.startswith(OLE_MAGIC):
         raise DocumentLoadError("encrypted or Excel 97-2003 file, not an .xlsx workbook: remove the password and try again")
+    check_package(data)
     try:
         return load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and its own errors alike

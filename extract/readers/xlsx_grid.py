@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.limits import check_table_area
 from extract.model import Cell, SourcePos, Table
 
 Merge = tuple[int, int, int, int]  # 0-based (first row, first col, end row, end col); ends exclusive
+MAX_EMPTY_COLUMNS = 100  # a wider run of empty columns inside a table is squeezed to one column
 
 
 @dataclass(slots=True)
@@ -23,6 +25,7 @@ class SheetGrid:
     name: str
     values: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> non-empty text
     merges: list[Merge] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the layout changed, for Document.notes
 
     def put(self, row: int, col: int, text: str) -> None:
         if text.strip():
@@ -75,18 +78,46 @@ def _bands(grid: SheetGrid, merges: list[Merge]) -> list[tuple[int, int]]:
 
 
 def _table(grid: SheetGrid, merges: list[Merge], top: int, bottom: int, block: int) -> Table:
-    cols = [c for (r, c) in grid.values if top <= r < bottom] + [m[3] - 1 for m in merges]
-    left, right = min(cols), max(cols) + 1
+    columns = _columns(grid, merges, top, bottom)
+    check_table_area(bottom - top, len(columns), f"the table on sheet {grid.name} at row {top + 1}")
+    index = {c: i for i, c in enumerate(columns)}
     covered: set[tuple[int, int]] = set()
     cells = []
     for r0, c0, r1, c1 in merges:
         covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
         text = grid.values[(r0, c0)]
-        cells.append(Cell(text, r0 - top, c0 - left, r1 - r0, c1 - c0, SourcePos(sheet=grid.name, line=r0 + 1)))
+        span = index[c1 - 1] - index[c0] + 1
+        cells.append(Cell(text, r0 - top, index[c0], r1 - r0, span, SourcePos(sheet=grid.name, line=r0 + 1)))
     for r in range(top, bottom):
-        for c in range(left, right):
+        for c in columns:
             if (r, c) not in covered:
                 text = grid.values.get((r, c), "")
-                cells.append(Cell(text, r - top, c - left, pos=SourcePos(sheet=grid.name, line=r + 1)))
+                cells.append(Cell(text, r - top, index[c], pos=SourcePos(sheet=grid.name, line=r + 1)))
     cells.sort(key=lambda cell: (cell.row, cell.col))
+    if len(columns) < columns[-1] - columns[0] + 1:
+        grid.notes.append(f"sheet {grid.name}: {columns[-1] - columns[0] + 1 - len(columns):,} empty columns of the "
+                          f"table at row {top + 1} were left out (a cell far to the right, e.g. column "
+                          f"{_letter(columns[-1])})")
     return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, block=block))
+
+
+def _columns(grid: SheetGrid, merges: list[Merge], top: int, bottom: int) -> list[int]:
+    """The band's columns left to right, with runs of more than ``MAX_EMPTY_COLUMNS`` empty
+    columns squeezed to one: a stray cell in column XFD must not make every row 16,384 cells."""
+    used = sorted({c for (r, c) in grid.values if top <= r < bottom} | {c for m in merges for c in range(m[1], m[3])})
+    columns = [used[0]]
+    for before, after in zip(used, used[1:]):
+        gap = range(before + 1, after)
+        columns.extend(gap if len(gap) <= MAX_EMPTY_COLUMNS else gap[:1])
+        columns.append(after)
+    return columns
+
+
+def _letter(col: int) -> str:
+    """0-based column number as Excel labels it (0 -> A, 16383 -> XFD)."""
+    label = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        label = chr(65 + rest) + label
+    return label

@@ -1,0 +1,208 @@
+"""Find the input files under the paths given, and account for every entry left out.
+
+An archive copied from Windows machines holds names that are not UTF-8 (GBK from every
+Windows zip), Office lock files (``~$报告.docx``), hidden files, FIFOs, dangling symlinks,
+symlink loops and folders nobody may read. None of them may stop a run, and none may vanish
+without a trace: each entry becomes an ``Input`` (it gets a documents row) or a ``Skipped``
+with its reason (listed in the manifest). Skipping is not failing: a clean batch with a lock
+file in it still exits 0.
+
+Names are kept losslessly: ``source_path`` is always valid UTF-8 (Parquet requires it), decoded
+as UTF-8, else as GBK, else with ``\\xNN`` escapes; ``raw_path`` then holds the exact bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+HIDDEN = "hidden file or folder (name starts with a dot)"
+OFFICE_LOCK = "Office lock file (~$…) of a document that was open in Word or Excel"
+SKIP_REASONS = {
+    "hidden": HIDDEN,
+    "lock": OFFICE_LOCK,
+    "fifo": "FIFO (named pipe), not a file",
+    "special": "not a regular file (socket or device)",
+    "dangling": "dangling symlink: its target does not exist",
+    "loop": "symlink loop",
+    "revisit": "symlink to a folder that is already being searched",
+    "unreadable": "folder cannot be read",
+    "output": "the output folder of this run",
+    "repeated": "given twice on the command line",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    path: Path  # as the operating system knows it (undecodable bytes as surrogate escapes)
+    source_path: str  # unique, valid UTF-8, relative to the root given
+    raw_path: bytes | None = None  # the relative path's bytes, when they are not UTF-8
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    source_path: str
+    reason: str
+
+
+@dataclass
+class Discovery:
+    inputs: list[Input]
+    skipped: list[Skipped]
+
+
+def discover(paths: Iterable[Path], skip: Path | None = None) -> Discovery:
+    """Inputs and skipped entries under ``paths`` (folders searched recursively, in name
+    order); ``skip`` is our own output folder. A path that does not exist raises
+    FileNotFoundError: that is a typo on the command line, not a problem of the archive."""
+    roots = list(paths)
+    found = Discovery([], [])
+    skipped_dir = _identity(skip) if skip is not None and skip.exists() else None
+    seen_roots: set[tuple[int, int]] = set()
+    for root, label in zip(roots, _labels(roots)):
+        if not root.exists():
+            raise FileNotFoundError(f"input {root} does not exist")
+        identity = _identity(root)
+        if identity in seen_roots:
+            found.skipped.append(Skipped(display(os.fsencode(root))[0], SKIP_REASONS["repeated"]))
+            continue
+        seen_roots.add(identity)
+        mode = root.stat().st_mode
+        if stat.S_ISDIR(mode):
+            _walk(root, label, found, skipped_dir)
+        elif stat.S_ISREG(mode):
+            found.inputs.append(_input(root, tuple(label.split("/"))))
+        else:  # a FIFO named on the command line would block the run on its first read
+            reason = SKIP_REASONS["fifo"] if stat.S_ISFIFO(mode) else SKIP_REASONS["special"]
+            found.skipped.append(Skipped(_joined(tuple(label.split("/"))), reason))
+    _make_unique(found.inputs)
+    return found
+
+
+def check_inputs_exist(paths: Iterable[Path]) -> None:
+    """A path on the command line that does not exist is a typo: say so before any work."""
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"input {path} does not exist")
+
+
+def _labels(roots: list[Path]) -> list[str]:
+    """The prefix of each root in ``source_path``: nothing for a single folder, else its name,
+    lengthened with parent folders until no two roots share one (``a/2024``, ``b/2024``)."""
+    if len(roots) == 1:
+        return ["" if roots[0].is_dir() else roots[0].name]
+    parts = [Path(os.path.abspath(r)).parts for r in roots]
+    depth = [1] * len(roots)
+    while True:
+        labels = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        clashes = {label for label in labels if labels.count(label) > 1}
+        grown = False
+        for i, label in enumerate(labels):
+            if label in clashes and depth[i] < len(parts[i]) - 1:
+                depth[i] += 1
+                grown = True
+        if not grown:
+            return labels
+
+
+def _walk(root: Path, label: str, found: Discovery, output: tuple[int, int] | None) -> None:
+    """Depth-first without recursion; folders are entered once, whatever links lead to them."""
+    visited = {_identity(root)}
+    prefix = tuple(label.split("/")) if label else ()
+    inputs: list[tuple[tuple[str, ...], Input]] = []
+    stack: list[tuple[Path, tuple[str, ...]]] = [(root, prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            found.skipped.append(Skipped(_joined(rel) or ".", f"{SKIP_REASONS['unreadable']}: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            parts = (*rel, entry.name)
+            kind = _kind(entry, visited, output)
+            if kind == "file":
+                inputs.append((parts, _input(Path(entry.path), parts)))
+            elif kind == "folder":
+                stack.append((Path(entry.path), parts))
+            else:
+                found.skipped.append(Skipped(_joined(parts), kind))
+    inputs.sort(key=lambda pair: pair[0])
+    found.inputs.extend(i for _, i in inputs)
+    found.skipped.sort(key=lambda s: s.source_path)
+
+
+def _kind(entry: os.DirEntry, visited: set[tuple[int, int]], output: tuple[int, int] | None) -> str:
+    """``file``, ``folder`` (to enter), or the reason the entry is skipped."""
+    if entry.name.startswith("."):
+        return HIDDEN
+    if entry.name.startswith("~$"):
+        return OFFICE_LOCK
+    try:
+        info = os.stat(entry.path)  # follows symlinks
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return SKIP_REASONS["loop"]
+        if exc.errno == errno.ENOENT and entry.is_symlink():
+            return SKIP_REASONS["dangling"]
+        return f"cannot be examined: {exc.strerror or exc}"
+    if stat.S_ISREG(info.st_mode):
+        return "file"
+    if stat.S_ISDIR(info.st_mode):
+        identity = (info.st_dev, info.st_ino)
+        if identity == output:
+            return SKIP_REASONS["output"]
+        if identity in visited:
+            return SKIP_REASONS["loop"] if entry.is_symlink() else SKIP_REASONS["revisit"]
+        visited.add(identity)
+        return "folder"
+    return SKIP_REASONS["fifo"] if stat.S_ISFIFO(info.st_mode) else SKIP_REASONS["special"]
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _input(path: Path, parts: tuple[str, ...]) -> Input:
+    raw = os.fsencode("/".join(parts))
+    return Input(path, _joined(parts), None if _is_utf8(raw) else raw)
+
+
+def _joined(parts: tuple[str, ...]) -> str:
+    return "/".join(display(os.fsencode(p))[0] for p in parts)
+
+
+def display(raw: bytes) -> tuple[str, bool]:
+    """``(text, exact)``: a name as valid UTF-8 text; ``exact`` is False when it was not UTF-8
+    (then decoded as GBK, the encoding of names in Windows zips, or else with ``\\xNN``)."""
+    if _is_utf8(raw):
+        return raw.decode("utf-8"), True
+    try:
+        return raw.decode("gbk"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), False
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _make_unique(inputs: list[Input]) -> None:
+    """A decoded name can equal a real one (GBK bytes beside the UTF-8 spelling): number the later."""
+    used: set[str] = set()
+    for i, item in enumerate(inputs):
+        name, n = item.source_path, 2
+        while name in used:
+            name, n = f"{item.source_path} ({n})", n + 1
+        used.add(name)
+        if name != item.source_path:
+            inputs[i] = Input(item.path, name, item.raw_path or os.fsencode(item.source_path))
