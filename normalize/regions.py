@@ -55,8 +55,32 @@ def region_from_name(name: str) -> Region | None:
     province, city, county, adcode = (row.get(c) or None for c in _COLUMNS)
     if not adcode or not (city or county):
         return None
+    if not _spelled_out(name[: len(name) - len(row.get("地址") or "")], (province, city, county)):
+        return None  # cpca matched part of a word (桐庐山县 as 庐山市) or a bare 县: not a place we know
     candidates = _namesakes(name, county) if county else ()
     return Region(str(adcode), province, city, county, "unit_name", candidates)
+
+
+_PARTY_PREFIX = ("中共", "中国共产党")
+_PLACE_SUFFIXES = ("省", "市", "自治州", "州", "地区", "盟", "县", "区", "旗", "自治县")
+
+
+def _spelled_out(prefix: str, places: tuple[str | None, ...]) -> bool:
+    """Whether the part of a unit name cpca read as a place is exactly those places, in order,
+    each in full, without its 省/市/县 suffix (``宁县``, ``湖南岳阳``) or left out."""
+    for party in _PARTY_PREFIX:
+        prefix = prefix.removeprefix(party)
+    return _consumed(prefix, [p for p in places if p])
+
+
+def _consumed(prefix: str, places: list[str]) -> bool:
+    if not prefix:
+        return True
+    if not places:
+        return False
+    place, rest = places[0], places[1:]
+    forms = {place} | {place.removesuffix(s) for s in _PLACE_SUFFIXES if place.endswith(s) and len(place) > len(s) + 1}
+    return any(prefix.startswith(f) and _consumed(prefix[len(f):], rest) for f in forms) or _consumed(prefix, rest)
 
 
 @cache
