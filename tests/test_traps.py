@@ -60,9 +60,6 @@ KNOWN_WRONG: dict[str, list[Fix]] = {
         "grid_without_header, table_kind overall, no project_name or budget; expected the table of its "
         "source workbook (traps/sources/excel_split_columns.xlsx): a project table, budget 64/64/0, five "
         "rows with their descriptions, targets, units and bases", intended_from="excel_split_columns.xlsx")],
-    "twin_grids.docx": [Fix(
-        (I,), "沿岸防洪标准 (flood-control standard, target 逐步提高) gets indicator_kind cost_control; "
-        "it measures no cost (expected null)", rows={(0, 2): {"indicator_kind": None}})],
 }
 
 
