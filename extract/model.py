@@ -29,6 +29,13 @@ class SourcePos:
     box: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
     table: int | None = None  # Word: 1-based ordinal of the table among the document's tables
     row: int | None = None  # Word: 1-based row within that table
+    # Page-break evidence for the parser (PDF cells of a table continued from the previous page):
+    # the cell is in the first row after the break, and the cell above it (same column, last row
+    # of the previous page) ended in a wrapped line, so its text may go on here. The reader never
+    # joins rows itself: whether a row continues is decided by the parser, which knows the
+    # columns' roles (extract/parser/continuation.py).
+    after_break: bool = False
+    flows_from_above: bool = False
 
     def describe(self) -> str:
         """A short human reference such as ``page 2`` or ``line 118``."""

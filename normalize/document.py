@@ -14,6 +14,7 @@ from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.model import SourcePos
 from extract.parser.lexicon import lexicon
+from extract.parser.money_unit import without_unit_declaration
 from extract.text import compact
 from normalize import codes
 from normalize.money import parse_number, show, to_wan
@@ -21,7 +22,7 @@ from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import Target, parse_target, printed_unit, unit_word, value_type_of, with_operator
 from normalize.units import canonical_unit
-from normalize.taxonomy import Match, Taxonomy
+from normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
 BUDGET_FIELDS = tuple(name for name in FORM_FIELDS if name.startswith("budget_"))
@@ -122,6 +123,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     title, allocation = codes.split_title(raw.title)
     unit_code, line_name = codes.split_unit_line(_first(form.unit_line))
     unit_role, unit_name = _unit(form, line_name)
+    unit_name = without_unit_declaration(unit_name) if unit_name else unit_name
     project_code = _first(form.project_code)
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
@@ -136,6 +138,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         is_primary=True,  # the batch decides which copy is primary across files
         table_kind="self_evaluation" if raw.self_evaluation else raw.kind,
         table_scope=raw.kind,
+        needs_review=False,  # set once every finding is known (pipelines.process)
         title=title,
         allocation_code=allocation,
         unit_code=unit_code or _first(form.unit_code),
@@ -249,7 +252,13 @@ def _region(project_code: str | None, unit_name: str | None, raw: RawGoalTable,
         findings.append(Finding.of("division_code_invalid",
                                    f"project code {project_code} does not start with a known division code",
                                    table_index=raw.index, raw=project_code))
-    return region_from_name(unit_name) if unit_name else None
+    region = region_from_name(unit_name) if unit_name else None
+    if region is not None and region.candidates:
+        findings.append(Finding.of("region_ambiguous", f"unit name {unit_name!r} fits {len(region.candidates)} "
+                                   f"counties ({'; '.join(region.candidates[:4])}); region left empty",
+                                   table_index=raw.index, raw=unit_name))
+        return None
+    return region
 
 
 def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[Finding]) -> PlanPoint:
@@ -262,6 +271,8 @@ def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[F
 
 def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
     level1, level2 = _levels(row, raw, taxonomy, findings)
+    hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
+    hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
     target = with_operator(parse_target(row.target, row.unit), lexicon().operator_of(row.operator or ""))
     target, name_unit = _unit_from_name(target, row, raw, findings)
     actual = parse_target(row.actual, row.unit) if row.actual else Target()
@@ -279,6 +290,12 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         level2_match=level2.method,
         level1_score=level1.score if level1.code else None,
         level2_score=level2.score if level2.code else None,
+        level1_suggestion=hint1.code,
+        level2_suggestion=hint2.code,
+        level1_suggestion_method=hint1.method,
+        level2_suggestion_method=hint2.method,
+        level1_suggestion_score=hint1.score if hint1.code else None,
+        level2_suggestion_score=hint2.score if hint2.code else None,
         level3=row.level3,
         indicator_kind=taxonomy.indicator_kind(row.level3),
         description=row.description,
@@ -381,11 +398,23 @@ def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, 
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:
-    """One finding per unmapped label and table (not per row), pointing at its first row."""
+    """One finding per unmapped label and table (not per row), pointing at its first row: a
+    label_suggestion when a code is suggested, else unmapped_label."""
     seen: set[tuple[str, str]] = set()
     for rec in records:
-        for level, label, code in (("一级", rec.level1_raw, rec.level1), ("二级", rec.level2_raw, rec.level2)):
-            if label and code is None and (level, label) not in seen:
-                seen.add((level, label))
+        for level, label, code, hint, how, score in (
+            ("一级", rec.level1_raw, rec.level1, rec.level1_suggestion, rec.level1_suggestion_method,
+             rec.level1_suggestion_score),
+            ("二级", rec.level2_raw, rec.level2, rec.level2_suggestion, rec.level2_suggestion_method,
+             rec.level2_suggestion_score),
+        ):
+            if not label or code is not None or (level, label) in seen:
+                continue
+            seen.add((level, label))
+            if hint:
+                findings.append(Finding.of(
+                    "label_suggestion", f"{level}指标 {label!r} matches no code exactly; {hint} suggested "
+                    f"({how}, score {score:g}), not set", table_index=raw.index, row_index=rec.row_index, raw=label))
+            else:
                 findings.append(Finding.of("unmapped_label", f"{level}指标 {label!r} matches no taxonomy code",
                                            table_index=raw.index, row_index=rec.row_index, raw=label))

@@ -39,6 +39,7 @@ class RunSummary:
     out_dir: Path
     files: int = 0
     duplicates: int = 0
+    needs_review: int = 0  # documents with a warning or error finding (docs/status.md)
     skipped: list[Skipped] = field(default_factory=list)
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     counts: dict[str, int] = field(default_factory=dict)
@@ -121,6 +122,7 @@ def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSu
                 by_sha[doc.sha256] = doc
             documents.append(doc)
             summary.by_status[doc.status] += 1
+            summary.needs_review += doc.needs_review
             for name in ("tables", "indicators", "unit_goals", "findings"):
                 writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
             for f in result.findings:
@@ -165,10 +167,11 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
                      "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,
-                     "max_table_cells": settings.max_table_cells},
+                     "max_table_cells": settings.max_table_cells, "encoding": settings.encoding},
         "counts": summary.counts,
         "distinct_goal_tables": summary.distinct_tables,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
+        "needs_review": summary.needs_review,
         "coverage": summary.coverage,
         "files": entries,
         "skipped": [{"path": s.source_path, "reason": s.reason} for s in summary.skipped],

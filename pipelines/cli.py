@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                          help=f"files larger than this fail with a clear error instead of exhausting memory "
                               f"(default: {DEFAULT_MAX_MB})")
+    extract.add_argument("--encoding", metavar="NAME",
+                         help="read text files and web pages in this encoding (e.g. big5, cp932) instead of "
+                              "guessing; use it when an error names the likely encoding")
     add_limit_options(extract)
     _add_verbosity(extract)
     _add_check(commands)
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
-                        **limit_settings(args))
+                        encoding=args.encoding, **limit_settings(args))
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
@@ -237,6 +240,7 @@ def format_summary(s: RunSummary) -> str:
     return textwrap.dedent(f"""\
         goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
           ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}, skipped {len(s.skipped)}
+          needs review {s.needs_review} of {s.files - s.duplicates} documents (see docs/status.md)
           goal tables {s.counts.get('goal_tables', 0)} ({s.distinct_tables} distinct), indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}
           findings {s.counts.get('findings', 0)} (error {sev['error']}, warning {sev['warning']}, info {sev['info']})
           coverage: level1 {_pct(s.coverage, 'level1')}, level2 {_pct(s.coverage, 'level2')}, indicator kind {_pct(s.coverage, 'indicator_kind')}

@@ -33,16 +33,18 @@ in one call: `pd.read_parquet("DIR/indicators")`, `pl.read_parquet("DIR/indicato
 `FROM 'DIR/indicators/*.parquet'`. Each file's schema metadata holds
 `goaltables.schema_version` (now `{SCHEMA_VERSION}`) and `goaltables.table`.
 
-Keys: `doc_id`, `table_id`, `indicator_id`, `goal_id` mean the same in every table, and no
-other column name is shared by tables that are joined, so the three-way join needs no renames:
+Keys: `doc_id`, `table_id`, `indicator_id`, `goal_id` mean the same in every table. Join on
+them by name; two other names are shared, both required by the output contract: `needs_review`
+(goal_tables: a finding touches this table; documents: one touches the file) and `title`
+(goal_tables and unit_goals, each the heading as printed). So name the keys:
 
 ```sql
-SELECT * FROM indicators JOIN goal_tables USING (table_id, doc_id) JOIN documents USING (doc_id)
+SELECT i.*, t.unit_name, t.budget_total, d.source_path, t.needs_review, d.needs_review AS file_needs_review
+FROM indicators i JOIN goal_tables t USING (table_id, doc_id) JOIN documents d USING (doc_id)
 ```
 
-(pandas: `indicators.merge(goal_tables).merge(documents)`; `unit_goals.title` and
-`goal_tables.title` are the only shared non-key name, both "the heading as printed", and those
-two tables are not joined to each other.)
+(pandas: `indicators.merge(goal_tables, on=["table_id", "doc_id"]).merge(documents, on="doc_id",
+suffixes=("", "_file"))`; polars `join(on=…, suffix="_file")`; Spark `join(…, on=[…])`.)
 
 Types: money (`budget_*`) is `decimal(18, 6)` in 万元, exact as printed (6 decimals of 万元 =
 0.01 元), so sums of printed amounts equal printed totals in every engine. Nullable integers are

@@ -40,7 +40,8 @@ def code_label(column: str, code: str | None) -> str | None:
     return _code_names().get((_CODE_COLUMN.get(column, column), code), code)
 
 
-_CODE_COLUMN = {"level2_match": "level1_match", "actual_op": "target_op"}  # columns that share another's code set
+_CODE_COLUMN = {"level2_match": "level1_match", "actual_op": "target_op", "level1_suggestion": "level1",
+                "level2_suggestion": "level2", "level2_suggestion_method": "level1_suggestion_method"}  # columns that share another's code set
 
 
 _PLACE_ZH = ((re.compile(r"\bpage (\d+)"), r"第\1页"), (re.compile(r"\bline (\d+)"), r"第\1行"),

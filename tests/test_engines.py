@@ -26,10 +26,11 @@ from pipelines.schema import KEYS, SCHEMAS
 from tests.conftest import FIXTURES, SAMPLES
 
 JOINED = ["indicators", "goal_tables", "documents"]
+KEYS_IT, KEYS_D = ["table_id", "doc_id"], ["doc_id"]  # the join keys, named: needs_review is shared too
 UNTYPED = "object of nulls"
 BAD_FIXTURES = {"bad", "hostile"}  # folders of files that must fail; every other fixture folder is good
 PICK = ["indicator_id", "table_key", "is_primary", "source_path", "file_format", "level1", "budget_total", "year",
-        "row_index", "page", "line"]
+        "row_index", "page", "line", "needs_review"]  # needs_review: the table's, as the contract defines it
 # what the printed tables say: the 4 project tables of 怀来县总工会 and the overall table of 宁县总工会
 BUDGET_BY_UNIT = {("怀来县总工会", "project"): Decimal("543.98"), ("宁县总工会", "overall"): Decimal("142.82")}
 
@@ -64,15 +65,11 @@ def _rows(records: list[tuple]) -> list[tuple]:
     return sorted(tuple(_plain(v) for v in r) for r in records)
 
 
-def _common(a: list[str], b: list[str]) -> list[str]:
-    return [c for c in a if c in b]
-
-
 # --- one reader per engine: (join rows, budget by unit and kind, logical column types) -------
 
 def _pandas(out: Path) -> tuple[list, dict, dict]:
     ind, tab, doc = (pd.read_parquet(out / n) for n in JOINED)
-    joined = ind.merge(tab).merge(doc)  # pandas joins on every shared name: the keys, nothing else
+    joined = ind.merge(tab, on=KEYS_IT).merge(doc, on=KEYS_D, suffixes=("", "_file"))
     primary = tab[tab.is_primary & tab.unit_name.notna() & tab.budget_total.notna()]
     sums = primary.groupby(["unit_name", "table_kind"]).budget_total.sum()
     types = {n: {c: _pandas_type(s) for c, s in pd.read_parquet(out / n).items()} for n in SCHEMAS}
@@ -101,7 +98,7 @@ def _dask(out: Path) -> tuple[list, dict, dict]:
     import dask.dataframe as dd
 
     ind, tab, doc = (dd.read_parquet(out / n) for n in JOINED)
-    joined = ind.merge(tab).merge(doc).compute()
+    joined = ind.merge(tab, on=KEYS_IT).merge(doc, on=KEYS_D, suffixes=("", "_file")).compute()
     kept = tab[tab.is_primary & tab.unit_name.notnull() & tab.budget_total.notnull()]
     sums = kept.groupby(["unit_name", "table_kind"]).budget_total.sum().compute()
     types = {n: {c: _dask_type(t) for c, t in dd.read_parquet(out / n).dtypes.items()} for n in SCHEMAS}
@@ -122,7 +119,9 @@ def _duckdb(out: Path) -> tuple[list, dict, dict]:
     con = duckdb.connect()
     for name in SCHEMAS:
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM '{out / name}/*.parquet'")
-    joined = con.execute(f"SELECT {', '.join(PICK)} FROM indicators NATURAL JOIN goal_tables NATURAL JOIN documents")
+    columns = ", ".join("goal_tables.needs_review" if c == "needs_review" else c for c in PICK)
+    joined = con.execute(f"SELECT {columns} FROM indicators JOIN goal_tables USING (table_id, doc_id) "
+                         "JOIN documents USING (doc_id)")
     joined_rows = joined.fetchall()
     sums = con.execute("SELECT unit_name, table_kind, sum(budget_total) FROM goal_tables WHERE is_primary "
                        "AND unit_name IS NOT NULL AND budget_total IS NOT NULL GROUP BY ALL").fetchall()
@@ -142,8 +141,7 @@ def _polars(out: Path) -> tuple[list, dict, dict]:
     import polars as pl
 
     ind, tab, doc = (pl.read_parquet(out / n / "*.parquet") for n in JOINED)
-    joined = ind.join(tab, on=_common(ind.columns, tab.columns))
-    joined = joined.join(doc, on=_common(joined.columns, doc.columns))
+    joined = ind.join(tab, on=KEYS_IT).join(doc, on=KEYS_D, suffix="_file")
     sums = (tab.filter(pl.col("is_primary") & pl.col("unit_name").is_not_null() & pl.col("budget_total").is_not_null())
             .group_by("unit_name", "table_kind").agg(pl.col("budget_total").sum()))
     types = {n: {c: _polars_type(t) for c, t in pl.read_parquet(out / n / "*.parquet").schema.items()} for n in SCHEMAS}
@@ -170,8 +168,7 @@ def _spark(out: Path) -> tuple[list, dict, dict]:
     spark.sparkContext.setLogLevel("ERROR")
     try:
         ind, tab, doc = (spark.read.parquet(str(out / n)) for n in JOINED)
-        joined = ind.join(tab, on=_common(ind.columns, tab.columns))
-        joined = joined.join(doc, on=_common(joined.columns, doc.columns))
+        joined = ind.join(tab, on=KEYS_IT).join(doc.withColumnRenamed("needs_review", "needs_review_file"), on=KEYS_D)
         sums = (tab.filter("is_primary AND unit_name IS NOT NULL AND budget_total IS NOT NULL")
                 .groupBy("unit_name", "table_kind")
                 .agg(F.sum("budget_total")).collect())
@@ -255,9 +252,12 @@ def test_pandas_leaves_untyped_only_columns_that_are_all_null(out: Path, referen
 
 
 def test_tables_share_only_key_columns() -> None:
-    """Joined tables share no column name but their keys, so natural joins need no renames."""
+    """Tables share no column name but their keys, except the few the contract requires."""
     keys = set(KEYS.values()) | {"row_index"}  # findings.row_index is indicators.row_index
-    allowed = {frozenset({"goal_tables", "unit_goals"}): {"title"}}  # both 'heading as printed' (contract names)
+    allowed = {  # names the output contract requires in both tables; docs/schema.md says how to join
+        frozenset({"goal_tables", "unit_goals"}): {"title"},  # each the heading as printed
+        frozenset({"goal_tables", "documents"}): {"needs_review"},  # per table / per file
+    }
     names = {n: set(s.names) for n, s in SCHEMAS.items()}
     for a in names:
         for b in names:

@@ -59,7 +59,8 @@ def test_codes_name_every_canonical_code() -> None:
 def test_every_code_column_value_has_a_chinese_name(out: Path) -> None:
     codes = load.codes()
     named = set(zip(codes["column"], codes["code"]))
-    shared = {"level2_match": "level1_match", "actual_op": "target_op"}
+    shared = {"level2_match": "level1_match", "actual_op": "target_op", "level1_suggestion": "level1",
+              "level2_suggestion": "level2", "level2_suggestion_method": "level1_suggestion_method"}
     for name, frame in load.tables(out).items():
         for column in code_columns(name):
             if column in ("file_format", "encoding", "money_unit"):
@@ -102,3 +103,11 @@ def test_duckdb_primary_views_count_each_table_once(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM primary_indicators").fetchone() == (63,)
     assert con.execute("SELECT sum(budget_total) FROM primary_goal_tables WHERE table_kind = 'project'"
                        ).fetchone() == (Decimal("543.98"),)
+
+
+def test_every_finding_code_has_a_chinese_name() -> None:
+    from extract.findings import CATALOGUE
+    from pipelines.labels import code_label
+
+    missing = [code for code in CATALOGUE if code_label("code", code) == code]
+    assert not missing, f"add them under codes: code: in pipelines/labels_zh.yaml: {missing}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import dataclasses
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -61,7 +60,9 @@ def _row(i: int, level1: str, level3: str, target: str, **kw: object) -> Indicat
     values = dict(
         indicator_id=f"d-t0-r{i}", table_id="d-t0", doc_id="d", row_index=i, level1_raw=level1, level2_raw=None,
         level1={"产出指标": "output", "效益指标": "effect", "满意度指标": "satisfaction"}.get(level1), level2=None,
-        level1_match="exact", level2_match=None, level1_score=1.0, level2_score=None, level3=level3,
+        level1_match="exact", level2_match=None, level1_score=1.0, level2_score=None, level1_suggestion=None,
+        level2_suggestion=None, level1_suggestion_method=None, level2_suggestion_method=None,
+        level1_suggestion_score=None, level2_suggestion_score=None, level3=level3,
         indicator_kind="satisfaction_rate" if "满意" in level3 else "headcount", description=None,
         target_raw=target, target_op=">=", target_value=1.0, target_value_max=None, target_unit=None,
         target_text=None, target_placeholder=False, target_multiple=False, value_type="quantitative",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from extract.findings import Finding, raw_cells
 from extract.goaltable import RawRow
 from extract.parser.align import place
+from extract.parser.continuation import continues_previous
 from extract.parser.columns import GridHeader, add_subheader, assign
 from extract.parser.lexicon import Lexicon
 from extract.parser.rows import Row, RowCell, Vocabulary, texts
@@ -87,6 +88,8 @@ class GridReader:
         return self.header.columns[col].text if col is not None else None
 
     def _read_row(self, row: Row) -> None:
+        if continues_previous(self, row):
+            return  # the rest of a row cut by a page break, joined to it (continuation.py)
         extra = [(self.extra[c.col], c.text) for c in row if c.col in self.extra and c.text]
         gridded = [c for c in row if c.col not in self.extra]
         placed, unplaced, realigned = place(gridded, self.columns, self.vocab, self.lex.value_types)
