@@ -33,6 +33,7 @@ fixtures: $(STAMP)
 	$(BIN)/python tests/fixtures/make_pdf_fixtures.py
 	$(BIN)/python tests/fixtures/make_sheet_fixtures.py
 	$(BIN)/python tests/fixtures/make_trap_fixtures.py
+	$(BIN)/python tests/fixtures/make_trust_fixtures.py
 
 ## bench: docs/s and peak memory per format beside the bare libraries (needs LibreOffice),
 ## then the whole CLI on generated mixed archives with zips (ARCHIVE_DOCS sets their sizes)

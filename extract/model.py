@@ -21,10 +21,21 @@ _BY_COL = attrgetter("col")
 class SourcePos:
     """Where a block or cell sits in the original file; only the fields a format has are set."""
 
-    line: int | None = None  # 1-based line (text formats)
+    line: int | None = None  # 1-based line (text formats, HTML source) or sheet row (spreadsheets)
     page: int | None = None  # 1-based page (PDF)
     sheet: str | None = None  # sheet name (spreadsheets)
     block: int | None = None  # 0-based ordinal of the block in the document body
+    col: int | None = None  # 1-based sheet column (spreadsheets: 1 is column A)
+    box: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
+    table: int | None = None  # Word: 1-based ordinal of the table among the document's tables
+    row: int | None = None  # Word: 1-based row within that table
+    # Page-break evidence for the parser (PDF cells of a table continued from the previous page):
+    # the cell is in the first row after the break, and the cell above it (same column, last row
+    # of the previous page) ended in a wrapped line, so its text may go on here. The reader never
+    # joins rows itself: whether a row continues is decided by the parser, which knows the
+    # columns' roles (extract/parser/continuation.py).
+    after_break: bool = False
+    flows_from_above: bool = False
 
     def describe(self) -> str:
         """A short human reference such as ``page 2`` or ``line 118``."""
@@ -35,6 +46,8 @@ class SourcePos:
             parts.append(f"page {self.page}")
         if self.line is not None:
             parts.append(f"line {self.line}")
+        if not parts and self.table is not None:
+            parts.append(f"table {self.table}" + (f", row {self.row}" if self.row is not None else ""))
         if not parts and self.block is not None:
             parts.append(f"block {self.block}")
         return ", ".join(parts)

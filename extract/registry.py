@@ -6,6 +6,7 @@ files that need it.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 
@@ -25,13 +26,19 @@ READERS: dict[str, str] = {
 }
 
 
-def reader_for(file_format: str) -> Reader:
-    """The ``read(data) -> Document`` function registered for ``file_format``."""
+# Formats whose reader decodes text itself and so takes an ``encoding`` override.
+TEXT_FORMATS = frozenset({"txt", "html"})
+
+
+def reader_for(file_format: str, encoding: str | None = None) -> Reader:
+    """The ``read(data) -> Document`` function registered for ``file_format``; for text formats
+    with ``encoding`` (``--encoding``) bound, so that it replaces every guess."""
     try:
         module = READERS[file_format]
     except KeyError:
         raise UnsupportedFormatError(f"{file_format} files are not supported yet") from None
-    return importlib.import_module(module).read
+    read = importlib.import_module(module).read
+    return functools.partial(read, encoding=encoding) if encoding and file_format in TEXT_FORMATS else read
 
 
 def read_document(data: bytes) -> Document:

@@ -15,6 +15,7 @@ from extract.readers.encoding import looks_binary
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+PDF_MAGIC = b"%PDF-"
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body")
 
 
@@ -23,7 +24,7 @@ def sniff(data: bytes) -> str:
     if not data:
         raise DocumentLoadError("empty file (0 bytes)")
     head = data[:1024]
-    if b"%PDF-" in head:
+    if data.startswith(PDF_MAGIC):  # at offset 0 only: a text that mentions %PDF- is still text
         return "pdf"
     if data.startswith(ZIP_MAGIC):
         return _sniff_zip(data)

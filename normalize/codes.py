@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from extract.text import clean
 
 _UNIT_LINE = re.compile(r"^(?P<code>\d{6,})\s*(?P<name>\S.*)$")
+_HAN_START = re.compile(r"^[\u4e00-\u9fff]")
 _PROJECT_CODE = re.compile(r"^(?P<division>\d{6})(?P<year>\d{2})[0-9A-Z]+$")
 _YEAR_WORD = re.compile(r"(20\d{2})\s*年")
 _TITLE_NUMBER = re.compile(r"^\s*\d+\s*[.、．]\s*")
@@ -43,7 +44,17 @@ def split_unit_line(line: str | None) -> tuple[str | None, str | None]:
     match = _UNIT_LINE.match(clean(line))
     if not match:
         return None, clean(line) or None
+    if not _is_unit_name(match["name"]):
+        return None, None  # 500000.00 or 123456元: an amount, not a unit code and name
     return match["code"], match["name"]
+
+
+def _is_unit_name(name: str) -> bool:
+    """A budget unit's name starts with a Chinese character and is not a unit of measure."""
+    from extract.parser.money_unit import money_unit_in
+    from normalize.units import is_unit
+
+    return bool(_HAN_START.match(name)) and not money_unit_in(name) and not is_unit(name)
 
 
 def division_prefix(code: str | None) -> str | None:

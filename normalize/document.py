@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from extract.findings import Finding
 from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from extract.model import SourcePos
 from extract.parser.lexicon import lexicon
+from extract.parser.money_unit import without_unit_declaration
 from extract.text import compact
 from normalize import codes
-from normalize.money import parse_number, to_wan
+from normalize.money import parse_number, show, to_wan
 from normalize.regions import Region, region_from_code, region_from_name
 from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
 from normalize.targets import Target, parse_target, printed_unit, unit_word, value_type_of, with_operator
 from normalize.units import canonical_unit
-from normalize.taxonomy import Match, Taxonomy
+from normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
 BUDGET_FIELDS = tuple(name for name in FORM_FIELDS if name.startswith("budget_"))
@@ -50,7 +52,8 @@ def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) 
         _report_unmapped(raw, rows, out.findings)
         out.indicators.extend(rows)
     out.unit_goals = [
-        UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text)
+        UnitGoalRecord(f"{doc_id}-g{g.index}", doc_id, g.index, g.title, g.goal_text, g.indicator_text,
+                       Provenance.of(g.pos).page, Provenance.of(g.pos).line)
         for g in parsed.unit_goals
     ]
     return out
@@ -61,29 +64,46 @@ def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def _position(pos: SourcePos | None) -> str | None:
-    return pos.describe() or None if pos else None
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """A source position as output columns: page, sheet, line/sheet row, column, box, text."""
+
+    page: int | None = None
+    sheet: str | None = None
+    line: int | None = None
+    column: int | None = None
+    box: list[float] | None = None
+    text: str | None = None
+    word_table: int | None = None
+    word_row: int | None = None
+
+    @classmethod
+    def of(cls, pos: SourcePos | None) -> Provenance:
+        if pos is None:
+            return cls()
+        box = list(pos.box) if pos.box else None
+        return cls(pos.page, pos.sheet, pos.line, pos.col, box, pos.describe() or None, pos.table, pos.row)
 
 
-def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+def _money(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> Decimal | None:
     """The amount of a field printed once or repeated alike; different amounts are a finding."""
     amounts = _amounts(values, unit, label, raw, findings)
     if len(set(amounts)) > 1:
-        shown = " and ".join(f"{a:g}" for a in amounts)
+        shown = " and ".join(show(a) for a in amounts)
         findings.append(Finding.of("conflicting_values", f"{label} is printed with different amounts ({shown} 万元); "
                                    f"the first is used", table_index=raw.index, raw=" | ".join(values)))
     return amounts[0] if amounts else None
 
 
-def _fiscal(form: FormFields, unit: str | None, raw: RawGoalTable, findings: list[Finding]) -> float | None:
+def _fiscal(form: FormFields, unit: str | None, raw: RawGoalTable, findings: list[Finding]) -> Decimal | None:
     """其中：财政资金 when printed; else the sum of its parts (本级财政安排 + 上级财政补助)."""
     if form.budget_fiscal:
         return _money(form.budget_fiscal, unit, "财政资金", raw, findings)
     parts = _amounts(form.budget_fiscal_parts, unit, "财政资金", raw, findings)
-    return round(sum(parts), 6) if parts else None
+    return sum(parts, Decimal(0)) if parts else None  # exact: decimals, not floats
 
 
-def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[float]:
+def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable, findings: list[Finding]) -> list[Decimal]:
     amounts = []
     for value in values:
         amount = to_wan(value, unit)
@@ -103,17 +123,22 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     title, allocation = codes.split_title(raw.title)
     unit_code, line_name = codes.split_unit_line(_first(form.unit_line))
     unit_role, unit_name = _unit(form, line_name)
+    unit_name = without_unit_declaration(unit_name) if unit_name else unit_name
     project_code = _first(form.project_code)
     docno = codes.doc_number(title, _first(form.project_name))
     region = _region(project_code, unit_name, raw, findings)
     is_project = raw.kind == "project"
+    where = Provenance.of(raw.pos)
     budget = _budget(form, unit, raw, findings)
     return GoalTableRecord(
         table_id=table_id(doc_id, raw.index),
         doc_id=doc_id,
         table_index=raw.index,
+        table_key="",  # set from the content and rows by normalize.identity once the rows exist
+        is_primary=True,  # the batch decides which copy is primary across files
         table_kind="self_evaluation" if raw.self_evaluation else raw.kind,
         table_scope=raw.kind,
+        needs_review=False,  # set once every finding is known (pipelines.process)
         title=title,
         allocation_code=allocation,
         unit_code=unit_code or _first(form.unit_code),
@@ -146,8 +171,14 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
         year=_year(raw, title, project_code, region, docno, findings),
         group_label=raw.group_label,
         spending_plan=[_plan_point(p, v, raw, findings) for p, v in raw.spending_plan],
-        n_indicators=len(raw.rows),
-        source_position=_position(raw.pos),
+        n_table_indicators=len(raw.rows),
+        table_page=where.page,
+        table_sheet=where.sheet,
+        table_line=where.line,
+        table_column=where.column,
+        table_box=where.box,
+        table_word_table=where.word_table,
+        table_position=where.text,
     )
 
 
@@ -171,7 +202,7 @@ def _project_name(form: FormFields, title: str | None) -> str | None:
 
 
 def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
-            findings: list[Finding]) -> tuple[float | None, float | None, float | None]:
+            findings: list[Finding]) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(total, fiscal, other). A blank total cell with printed parts is their sum, reported."""
     total = _money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings)
     fiscal = _fiscal(form, unit, raw, findings)
@@ -179,11 +210,11 @@ def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
     if fiscal is None and total is not None and form.fund_source and all(_is_fiscal(s) for s in form.fund_source):
         fiscal = total
         findings.append(Finding.of("budget_fiscal_from_source", f"资金来源 {form.fund_source[0]!r} is fiscal money "
-                                   f"with no amount of its own; budget_fiscal is the whole {total:g} 万元",
+                                   f"with no amount of its own; budget_fiscal is the whole {show(total)} 万元",
                                    table_index=raw.index, raw=" | ".join(form.fund_source)))
     if total is None and fiscal is not None:
-        total = round(fiscal + (other or 0.0), 6)
-        findings.append(Finding.of("budget_total_derived", f"no total budget printed; {total:g} 万元 is the sum of "
+        total = fiscal + (other or Decimal(0))  # exact: decimals, not floats
+        findings.append(Finding.of("budget_total_derived", f"no total budget printed; {show(total)} 万元 is the sum of "
                                    f"the printed sources", table_index=raw.index))
     return total, fiscal, other
 
@@ -221,7 +252,13 @@ def _region(project_code: str | None, unit_name: str | None, raw: RawGoalTable,
         findings.append(Finding.of("division_code_invalid",
                                    f"project code {project_code} does not start with a known division code",
                                    table_index=raw.index, raw=project_code))
-    return region_from_name(unit_name) if unit_name else None
+    region = region_from_name(unit_name) if unit_name else None
+    if region is not None and region.candidates:
+        findings.append(Finding.of("region_ambiguous", f"unit name {unit_name!r} fits {len(region.candidates)} "
+                                   f"counties ({'; '.join(region.candidates[:4])}); region left empty",
+                                   table_index=raw.index, raw=unit_name))
+        return None
+    return region
 
 
 def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[Finding]) -> PlanPoint:
@@ -234,9 +271,12 @@ def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[F
 
 def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
     level1, level2 = _levels(row, raw, taxonomy, findings)
+    hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
+    hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
     target = with_operator(parse_target(row.target, row.unit), lexicon().operator_of(row.operator or ""))
     target, name_unit = _unit_from_name(target, row, raw, findings)
     actual = parse_target(row.actual, row.unit) if row.actual else Target()
+    where = Provenance.of(row.pos)
     return IndicatorRecord(
         indicator_id=indicator_id(doc_id, raw.index, row.row_index),
         table_id=table_id(doc_id, raw.index),
@@ -250,6 +290,12 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         level2_match=level2.method,
         level1_score=level1.score if level1.code else None,
         level2_score=level2.score if level2.code else None,
+        level1_suggestion=hint1.code,
+        level2_suggestion=hint2.code,
+        level1_suggestion_method=hint1.method,
+        level2_suggestion_method=hint2.method,
+        level1_suggestion_score=hint1.score if hint1.code else None,
+        level2_suggestion_score=hint2.score if hint2.code else None,
         level3=row.level3,
         indicator_kind=taxonomy.indicator_kind(row.level3),
         description=row.description,
@@ -278,7 +324,14 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
         deviation_reason=row.reason,
         remark=row.remark,
         extra_cells=[ExtraCell(header, value) for header, value in row.extra],
-        source_position=_position(row.pos),
+        page=where.page,
+        sheet=where.sheet,
+        line=where.line,
+        column=where.column,
+        box=where.box,
+        word_table=where.word_table,
+        word_row=where.word_row,
+        position=where.text,
     )
 
 
@@ -345,11 +398,23 @@ def _regroup(row: RawRow, raw: RawGoalTable, taxonomy: Taxonomy, level1: Match, 
 
 
 def _report_unmapped(raw: RawGoalTable, records: list[IndicatorRecord], findings: list[Finding]) -> None:
-    """One finding per unmapped label and table (not per row), pointing at its first row."""
+    """One finding per unmapped label and table (not per row), pointing at its first row: a
+    label_suggestion when a code is suggested, else unmapped_label."""
     seen: set[tuple[str, str]] = set()
     for rec in records:
-        for level, label, code in (("一级", rec.level1_raw, rec.level1), ("二级", rec.level2_raw, rec.level2)):
-            if label and code is None and (level, label) not in seen:
-                seen.add((level, label))
+        for level, label, code, hint, how, score in (
+            ("一级", rec.level1_raw, rec.level1, rec.level1_suggestion, rec.level1_suggestion_method,
+             rec.level1_suggestion_score),
+            ("二级", rec.level2_raw, rec.level2, rec.level2_suggestion, rec.level2_suggestion_method,
+             rec.level2_suggestion_score),
+        ):
+            if not label or code is not None or (level, label) in seen:
+                continue
+            seen.add((level, label))
+            if hint:
+                findings.append(Finding.of(
+                    "label_suggestion", f"{level}指标 {label!r} matches no code exactly; {hint} suggested "
+                    f"({how}, score {score:g}), not set", table_index=raw.index, row_index=rec.row_index, raw=label))
+            else:
                 findings.append(Finding.of("unmapped_label", f"{level}指标 {label!r} matches no taxonomy code",
                                            table_index=raw.index, row_index=rec.row_index, raw=label))

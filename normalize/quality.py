@@ -9,19 +9,64 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from extract.findings import Finding
 from extract.text import compact
+from normalize.money import show
 from normalize.records import GoalTableRecord, IndicatorRecord
 
 if TYPE_CHECKING:
     from normalize.document import NormalizedDocument
 
-MONEY_TOLERANCE = 0.005  # 万元: half a 50-yuan rounding step
+MONEY_TOLERANCE = Decimal("0.005")  # 万元: half a 50-yuan rounding step
 WEIGHT_TOTAL = 100.0
 _PLACEHOLDER = re.compile(r"\*{2,}|＊{2,}|[Xx×]{2,}|…|\.{3,}|□|○{2,}")
 Rows = list[IndicatorRecord]
+PLAUSIBILITY_PATH = Path(__file__).with_name("plausibility.yaml")
+REGION_LEVELS = ("county", "city", "province", "unknown")
+BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金",
+                 "budget_basic": "基本支出", "budget_personnel": "人员经费", "budget_public": "公用经费",
+                 "budget_project": "项目支出"}
+
+
+@dataclass(frozen=True, slots=True)
+class Plausibility:
+    """Bounds of a plausible amount, in 万元 (``plausibility.yaml``)."""
+
+    max_wan: dict[str, float]
+    min_wan: float
+
+
+def _bound(value: Any, where: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{PLAUSIBILITY_PATH.name}: {where} must be a positive number of 万元, got {value!r}")
+    return float(value)
+
+
+def build_plausibility(data: Any) -> Plausibility:
+    """Validate the loaded YAML; every problem names its key."""
+    if not isinstance(data, dict) or set(data) != {"budget_max_wan", "budget_min_wan"}:
+        raise ValueError(f"{PLAUSIBILITY_PATH.name}: expected exactly the keys budget_max_wan and budget_min_wan")
+    maxima = data["budget_max_wan"]
+    if not isinstance(maxima, dict) or set(maxima) != set(REGION_LEVELS):
+        raise ValueError(f"{PLAUSIBILITY_PATH.name}: budget_max_wan must give a bound for each of {', '.join(REGION_LEVELS)}")
+    bounds = {level: _bound(maxima[level], f"budget_max_wan.{level}") for level in REGION_LEVELS}
+    minimum = _bound(data["budget_min_wan"], "budget_min_wan")
+    if minimum >= min(bounds.values()):
+        raise ValueError(f"{PLAUSIBILITY_PATH.name}: budget_min_wan must be below every budget_max_wan bound")
+    return Plausibility(bounds, minimum)
+
+
+@cache
+def plausibility() -> Plausibility:
+    return build_plausibility(yaml.safe_load(PLAUSIBILITY_PATH.read_text(encoding="utf-8")))
 
 
 def _finding(code: str, message: str, table: GoalTableRecord, row: int | None = None, raw: str | None = None) -> Finding:
@@ -69,13 +114,37 @@ def missing_groups(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
 
 def budget_sums(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
     total, fiscal, other = table.budget_total, table.budget_fiscal, table.budget_other
-    if total is not None and fiscal is not None and abs(total - fiscal - (other or 0.0)) > MONEY_TOLERANCE:
-        yield _finding("budget_mismatch", f"预算数 {total:g} 万元 ≠ 财政资金 {fiscal:g} + 其他资金 {other or 0:g}", table)
+    if total is not None and fiscal is not None and abs(total - fiscal - (other or 0)) > MONEY_TOLERANCE:
+        yield _finding("budget_mismatch",
+                       f"预算数 {show(total)} 万元 ≠ 财政资金 {show(fiscal)} + 其他资金 {show(other or Decimal(0))}", table)
     basic, personnel, public = table.budget_basic, table.budget_personnel, table.budget_public
     if basic is not None and personnel is not None and public is not None \
             and abs(basic - personnel - public) > MONEY_TOLERANCE:
         yield _finding("basic_expenditure_mismatch",
-                       f"基本支出 {basic:g} 万元 ≠ 人员经费 {personnel:g} + 公用经费 {public:g}", table)
+                       f"基本支出 {show(basic)} 万元 ≠ 人员经费 {show(personnel)} + 公用经费 {show(public)}", table)
+
+
+def _region_level(table: GoalTableRecord) -> str:
+    if table.county:
+        return "county"
+    return "city" if table.city else "province" if table.province else "unknown"
+
+
+def budget_magnitude(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
+    """Amounts no single table can carry: almost always a money unit read wrongly (元 printed
+    and 万元 assumed makes a budget 10,000× too large) or a typo."""
+    bounds, level = plausibility(), _region_level(table)
+    unit = table.money_unit or "万元 (assumed)"
+    for name, label in BUDGET_LABELS.items():
+        amount = getattr(table, name)
+        if amount is None or amount == 0:
+            continue
+        if abs(amount) > bounds.max_wan[level]:
+            yield _finding("budget_implausible", f"{label} {show(amount)} 万元 (printed in {unit}) is above the "
+                           f"{bounds.max_wan[level]:g} 万元 plausible for a {level}-level table", table)
+        elif abs(amount) < bounds.min_wan:
+            yield _finding("budget_implausible", f"{label} {show(amount)} 万元 (printed in {unit}) is below the "
+                           f"{bounds.min_wan:g} 万元 a budget line plausibly holds", table)
 
 
 def spending_plan(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]:
@@ -137,7 +206,8 @@ def echoed_descriptions(table: GoalTableRecord, rows: Rows) -> Iterator[Finding]
 
 Check = Callable[[GoalTableRecord, Rows], Iterator[Finding]]
 CHECKS: tuple[Check, ...] = (
-    placeholders, copied_targets, satisfaction_placement, missing_groups, budget_sums, spending_plan, weights,
+    placeholders, copied_targets, satisfaction_placement, missing_groups, budget_sums, budget_magnitude,
+    spending_plan, weights,
     target_consistency, duplicates, echoed_descriptions,
 )
 

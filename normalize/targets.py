@@ -378,6 +378,8 @@ def unit_word(text: str | None) -> str | None:
     if unit is not None or not text:
         return unit
     key = _key(text)
+    if (unit := canonical_unit(key)) is not None:
+        return unit  # "s:" tidies to "s", which units.yaml knows as 秒
     if _unit_word_pattern().fullmatch(key) and not _NOT_UNIT.search(key):
         base = re.split(r"[(/·]", key)[0]
         return None if len(base) > 1 and canonical_unit(base[0]) else key

@@ -1,34 +1,40 @@
 """Map printed 一级/二级 labels onto the canonical codes of ``taxonomy.yaml``, and 三级 names
 onto indicator kinds.
 
-Matching runs from strict to loose and records which step matched, so analysts can filter out
-the guesses: ``exact`` alias → ``stripped`` (numbering, brackets, 指标 removed) → ``jieba`` (an
-alias is a whole word of the label) → ``fuzzy`` (rapidfuzz similarity ≥ ``FUZZY_MIN``). A label
-no step matches keeps its raw text and gets a finding; it is never forced onto the nearest code.
+Only strict matches set a canonical code: an ``exact`` alias, or the alias left once
+decorations are ``stripped`` (numbering, brackets, 指标). Looser evidence is a *suggestion*,
+kept apart so it can never overwrite a strict match or pass for one: ``contains`` (the label
+holds an alias, 项目产出 → output) or ``fuzzy`` (rapidfuzz similarity ≥ ``FUZZY_MIN``, between
+labels neither of which contains the other). A suggestion's score is always below 1.0.
+
+No word segmenter is used. jieba cost 0.7–1.5 s of dictionary load per process and a shared
+/tmp cache file, and the rules below, held as data in ``taxonomy.yaml``, do as well on the
+samples and the development set: a two-character keyword counts where a word ends (end of the
+name, a non-Chinese character, or one of ``keyword_followers`` such as 率/数/控制 next).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import jieba
 import yaml
 from rapidfuzz import fuzz, process
 
 from extract.text import compact
 
-jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on first use
-FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which a label stays unmapped
+FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which no suggestion is made
+MAX_SUGGESTION_SCORE = 0.99  # a suggestion is never as sure as a strict match
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 FRAMEWORKS_OF_KIND = {"project": {"project_2015", "project_2021"}, "overall": {"overall"}}
 _NUMBERING = re.compile(r"^(?:[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十\d]+[、.:])")
-_TRAILING_LIST = re.compile(r"[(][^()]*[)]$")
+# a trailing bracketed list or score range: 产出指标（数量、质量…）, 成本指标(0-20)分, 效益指标（30分）
+_TRAILING_LIST = re.compile(r"(?:[(][^()]*[)]分?|\d+(?:\.\d+)?分)$")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +50,8 @@ class Term:
 @dataclass(frozen=True, slots=True)
 class Match:
     code: str | None
-    method: str | None  # "exact", "stripped", "jieba", "fuzzy", "inferred"; None when unmatched
-    score: float  # 1.0 for exact and stripped matches, similarity for looser ones, 0.0 unmatched
+    method: str | None  # "exact", "stripped", "inferred"; "contains"/"fuzzy" for suggestions; None unmatched
+    score: float  # 1.0 for exact and stripped matches, below 1.0 for suggestions, 0.0 unmatched
 
 
 NO_MATCH = Match(None, None, 0.0)
@@ -66,20 +72,30 @@ class Kind:
     keywords: tuple[str, ...]
 
 
-def _word_match(keyword: str, text: str, words: list[str]) -> bool:
-    """Long keywords anywhere; two-character ones only as a whole word or a word's ending."""
+def _word_match(keyword: str, text: str, followers: tuple[str, ...]) -> bool:
+    """Long keywords anywhere; two-character ones only where a word ends: at the end of the
+    name, before a non-Chinese character, or before a follower (率, 数, 控制, …). Chinese
+    compounds end in their head word (效率 in 提高效率), so 生活 in 生活污水治理率 is no match."""
     if len(keyword) > 2:
         return keyword in text
-    return any(w == keyword or (len(w) > 2 and w.endswith(keyword)) for w in words)
+    start = text.find(keyword)
+    while start >= 0:
+        rest = text[start + len(keyword):]
+        if not rest or not _HAN.match(rest) or rest.startswith(followers):
+            return True
+        start = text.find(keyword, start + 1)
+    return False
 
 
 @dataclass
 class Taxonomy:
     terms: list[Term]
     kinds: list[Kind] = field(default_factory=list)
+    keyword_followers: tuple[str, ...] = ()
     _exact: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _stripped: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _cache: dict[tuple[str, int], Match] = field(default_factory=dict, repr=False)
+    _suggestions: dict[tuple[str, int], Match] = field(default_factory=dict, repr=False)
     _levels: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
     _kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
 
@@ -90,12 +106,12 @@ class Taxonomy:
                 self._stripped.setdefault((term.level, strip_decorations(name)), term.code)
 
     def match(self, label: str | None, level: int) -> Match:
-        """The canonical code of a printed label at ``level`` (1 or 2), with how it was found."""
+        """The canonical code of a printed label at ``level`` (1 or 2): strict matches only."""
         if not label:
             return NO_MATCH
         key = (label, level)
         if key not in self._cache:
-            self._cache[key] = self._match(label, level)
+            self._cache[key] = self._strict(label, level)
         return self._cache[key]
 
     def _strict(self, label: str, level: int) -> Match:
@@ -105,18 +121,30 @@ class Taxonomy:
             return Match(code, "stripped", 1.0)
         return NO_MATCH
 
-    def _match(self, label: str, level: int) -> Match:
-        if (strict := self._strict(label, level)).code:
-            return strict
-        stripped = strip_decorations(label)
-        aliases = {alias: code for (lvl, alias), code in self._stripped.items() if lvl == level}
-        words = {w for w in jieba.lcut(stripped) if w in aliases}
-        if len({aliases[w] for w in words}) == 1:
-            word = max(words, key=len)
-            return Match(aliases[word], "jieba", round(len(word) / len(stripped), 3))
-        best = process.extractOne(stripped, list(aliases), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+    def suggest(self, label: str | None, level: int) -> Match:
+        """A code a label that matches none strictly probably means, for a reviewer to confirm.
+
+        Never returned for a strictly matched label, and never with score 1.0.
+        """
+        if not label or self.match(label, level).code:
+            return NO_MATCH
+        key = (label, level)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._suggest(strip_decorations(label), level)
+        return self._suggestions[key]
+
+    def _suggest(self, stripped: str, level: int) -> Match:
+        aliases = {alias: code for (lvl, alias), code in self._stripped.items() if lvl == level and len(alias) >= 2}
+        inside = [alias for alias in aliases if alias in stripped]
+        if inside and len({aliases[a] for a in inside}) == 1:
+            word = max(inside, key=len)
+            return Match(aliases[word], "contains", _capped(len(word) / len(stripped)))
+        if inside:
+            return NO_MATCH  # 经济社会效益: two codes inside, no basis to pick one
+        similar = [a for a in aliases if stripped not in a]  # containment is not similarity
+        best = process.extractOne(stripped, similar, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
         if best:
-            return Match(aliases[best[0]], "fuzzy", round(best[1] / 100, 3))
+            return Match(aliases[best[0]], "fuzzy", _capped(best[1] / 100))
         return NO_MATCH
 
     def indicator_kind(self, name: str | None) -> str | None:
@@ -128,9 +156,8 @@ class Taxonomy:
         return self._kinds[name]
 
     def _kind(self, text: str) -> str | None:
-        words = jieba.lcut(text)
         for kind in self.kinds:
-            if any(_word_match(k, text, words) for k in kind.keywords):
+            if any(_word_match(k, text, self.keyword_followers) for k in kind.keywords):
                 return kind.code
         return None
 
@@ -195,6 +222,17 @@ def _terms(data: dict, source: str) -> Iterable[Term]:
                 raise ValueError(f"{source}: {key} entry {entry!r} lacks {exc}") from None
 
 
+def _capped(score: float) -> float:
+    return min(round(score, 3), MAX_SUGGESTION_SCORE)
+
+
+def _followers(data: dict, source: str) -> tuple[str, ...]:
+    value = data.get("keyword_followers") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{source}: keyword_followers must be a list of words, got {value!r}")
+    return tuple(compact(v) for v in value)
+
+
 def _kinds(data: dict, source: str) -> Iterable[Kind]:
     for entry in data.get("indicator_kinds") or []:
         try:
@@ -217,7 +255,8 @@ def load_taxonomy(extra: Path | None = None) -> Taxonomy:
         sources.insert(0, (data, str(extra)))
     terms = [t for data, name in sources for t in _terms(data, name)]
     kinds = [k for data, name in sources for k in _kinds(data, name)]
-    return Taxonomy(terms, kinds)
+    followers = tuple(dict.fromkeys(f for data, name in sources for f in _followers(data, name)))
+    return Taxonomy(terms, kinds, followers)
 
 
 @cache

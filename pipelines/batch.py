@@ -41,13 +41,19 @@ class RunSummary:
     out_dir: Path
     files: int = 0
     duplicates: int = 0
+    needs_review: int = 0  # documents with a warning or error finding (docs/status.md)
     skipped: list[Skipped] = field(default_factory=list)
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     counts: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0))
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("indicators", *COVERED), 0))
+    table_keys: set[str] = field(default_factory=set)  # distinct tables: copies in other files count once
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source_path, error), in input order
+
+    @property
+    def distinct_tables(self) -> int:
+        return len(self.table_keys)
 
 
 def discover(paths: Iterable[Path], skip: Path | None = None, settings: Settings = Settings()) -> list[Input]:
@@ -137,12 +143,14 @@ def _take(result: FileResult, writer: OutputWriter, summary: RunSummary, by_sha:
             by_sha[doc.sha256] = doc
         documents.append(doc)
         summary.by_status[doc.status] += 1
+        summary.needs_review += doc.needs_review
         if doc.status == "failed":
             summary.failed.append((doc.source_path, doc.error or ""))
         for name in ("tables", "indicators", "unit_goals", "findings"):
             writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
         for f in result.findings:
             summary.findings_by_severity[f.severity] += 1
+        summary.table_keys.update(t.table_key for t in result.tables)
         summary.coverage["indicators"] += len(result.indicators)
         for name in COVERED:
             summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
@@ -162,10 +170,12 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
                      "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,
-                     "max_table_cells": settings.max_table_cells,
+                     "max_table_cells": settings.max_table_cells, "encoding": settings.encoding,
                      "include": list(settings.include), "exclude": list(settings.exclude)},
         "counts": summary.counts,
+        "distinct_goal_tables": summary.distinct_tables,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
+        "needs_review": summary.needs_review,
         "coverage": summary.coverage,
         "files": entries,
         "skipped": [{"path": s.source_path, "reason": s.reason} for s in summary.skipped],

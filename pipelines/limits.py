@@ -24,7 +24,7 @@ limits (one hostile file fails alone, with one sentence, at any --jobs):
   Files failing a limit have status failed and a limit_exceeded finding naming the option.
 """
 
-SKIPPED_EPILOG = "skipped on purpose (listed in manifest.json under \"skipped\" with the reason; not a failure):\n" + "".join(
+SKIPPED_EPILOG = "skipped on purpose (listed in _manifest.json under \"skipped\" with the reason; not a failure):\n" + "".join(
     f"  {reason}\n" for key, reason in SKIP_REASONS.items() if key != "unreadable"
 ) + f"  {SKIP_REASONS['unreadable']} (permission denied, …)\n" + """\
   File names that are not UTF-8 are read; source_path shows them decoded as GBK or with

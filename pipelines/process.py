@@ -28,6 +28,7 @@ from extract.parser.lexicon import lexicon
 from extract.registry import reader_for
 from extract.sniff import sniff
 from normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
+from normalize.identity import assign_keys
 from normalize.quality import check_document
 from normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
 from normalize.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
@@ -95,13 +96,14 @@ def _process(path: Path, source_path: str, settings: Settings, load: Callable[[]
         doc_id = digest[:16]
         with _timed(timings, "read"), library_errors_are_the_files():
             file_format = sniff(data)
-            document = reader_for(file_format)(data)
+            document = reader_for(file_format, settings.encoding)(data)
         taxonomy = _taxonomy(settings.taxonomy)
         with _timed(timings, "parse"):
             parsed = parse(document, taxonomy, lexicon(settings.lexicon))
             parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
             normalized = normalize_document(parsed, doc_id, taxonomy)
+            assign_keys(normalized.tables, normalized.indicators)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))
     except LimitExceeded as exc:
@@ -181,12 +183,30 @@ def _load(path: Path, settings: Settings) -> bytes:
         raise DocumentLoadError(f"cannot read the file: {exc.strerror or exc}") from None
 
 
+REVIEW_SEVERITIES = frozenset({"warning", "error"})
+EXTRACTION_STAGES = frozenset({"read", "parse", "normalize"})
+
+
 def _status(normalized: NormalizedDocument) -> str:
+    """``ok`` promises that reading guessed, repaired and lost nothing at warning level or
+    above; ``partial`` says it did (docs/status.md). Quality findings are the submission's own
+    problems, so they set ``needs_review`` but leave the status alone."""
     if not normalized.tables:
         return "no_goal_tables"
-    if any(f.severity == "error" and CATALOGUE[f.code].stage in ("read", "parse") for f in normalized.findings):
-        return "partial"  # quality errors are the submission's problem, not a failure to read it
+    if any(f.severity in REVIEW_SEVERITIES and CATALOGUE[f.code].stage in EXTRACTION_STAGES
+           for f in normalized.findings):
+        return "partial"
     return "ok"
+
+
+def _mark_tables_for_review(normalized: NormalizedDocument) -> None:
+    """A table needs review when a warning or error names it, or when a read-stage one names no
+    table: a reader's doubt (lost data, a guessed encoding) covers every table of the file."""
+    serious = [f for f in normalized.findings if f.severity in REVIEW_SEVERITIES]
+    whole_file = any(f.table_index is None and CATALOGUE[f.code].stage == "read" for f in serious)
+    flagged = {f.table_index for f in serious}
+    for table in normalized.tables:
+        table.needs_review = whole_file or table.table_index in flagged
 
 
 def _result(
@@ -194,10 +214,12 @@ def _result(
     normalized: NormalizedDocument, timings: dict[str, float],
 ) -> FileResult:
     doc_id = digest[:16]
+    _mark_tables_for_review(normalized)
     extracted = frozenset(i.indicator_id for i in normalized.indicators)
     findings = [finding_record(doc_id, f, extracted) for f in normalized.findings]
     document = DocumentRecord(
         doc_id=doc_id, source_path=source_path, file_format=file_format, status=_status(normalized), error=None,
+        needs_review=any(f.severity in REVIEW_SEVERITIES for f in normalized.findings),
         n_goal_tables=len(normalized.tables), n_indicators=len(normalized.indicators),
         n_unit_goals=len(normalized.unit_goals), n_findings=len(findings), encoding=encoding,
         size_bytes=len(data), sha256=digest, duplicate_paths=[],
@@ -228,7 +250,7 @@ def failed_result(
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     doc_id = digest[:16] if data else unread_id(source_path)
     document = DocumentRecord(
-        doc_id=doc_id, source_path=source_path, file_format=file_format, status="failed", error=error,
+        doc_id=doc_id, source_path=source_path, file_format=file_format, status="failed", error=error, needs_review=True,
         n_goal_tables=0, n_indicators=0, n_unit_goals=0, n_findings=1, encoding=None,
         size_bytes=len(data) if data is not None else _size(path), sha256=digest, duplicate_paths=[],
     )

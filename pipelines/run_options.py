@@ -31,7 +31,7 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="leave out files, folders and archives whose source_path matches GLOB "
                             "(e.g. '*/草稿/*' or '*.pdf'); wins over --include; repeatable; what is "
-                            "left out is listed in manifest.json under \"skipped\"")
+                            "left out is listed in _manifest.json under \"skipped\"")
 
 
 ENGINE_EPILOG = """\
@@ -74,10 +74,10 @@ def add_progress_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--log-file", metavar="FILE",
                        help="also append the run's log (progress, slow files, warnings; dated) to FILE, at "
                             "info level whatever --quiet says, or debug with --verbose (which adds what reading "
-                            "libraries printed per file; manifest.json keeps that as library_output)")
+                            "libraries printed per file; _manifest.json keeps that as library_output)")
 
 
-FAILED_SHOWN = 5  # failed files named in the summary; all of them are in documents.parquet
+FAILED_SHOWN = 5  # failed files named in the summary; all of them are in the documents table
 
 
 def failed_lines(failed: list[tuple[str, str]]) -> str:
@@ -87,7 +87,7 @@ def failed_lines(failed: list[tuple[str, str]]) -> str:
     lines = [f"  failed files{' (first ' + str(FAILED_SHOWN) + ')' if len(failed) > FAILED_SHOWN else ''}:"]
     lines += [f"    {path}: {_short(error)}" for path, error in failed[:FAILED_SHOWN]]
     if len(failed) > FAILED_SHOWN:
-        lines.append(f"    … and {len(failed) - FAILED_SHOWN} more (documents.parquet, status failed)")
+        lines.append(f"    … and {len(failed) - FAILED_SHOWN} more (documents table, status failed)")
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class Settings:
     slow_after_s: float = DEFAULT_SLOW_AFTER_S  # log a line for a file still being read after this long
     engine: str = "local"  # where files run (pipelines.engines): local workers or a Dask cluster
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
+    encoding: str | None = None  # text and web pages: use this encoding instead of guessing
 
     def __post_init__(self) -> None:
         if not isinstance(self.jobs, int) or self.jobs < 1:
@@ -48,6 +50,12 @@ class Settings:
             raise SettingsError(f"max_file_mb must be a positive number of megabytes, not {self.max_file_mb!r}")
         if self.taxonomy is not None and not Path(self.taxonomy).is_file():
             raise SettingsError(f"taxonomy file {self.taxonomy} does not exist")
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise SettingsError(f"encoding {self.encoding!r} is not an encoding Python knows "
+                                    "(try gb18030, big5, cp932, utf-8 or utf-16)") from None
         if self.lexicon is not None:
             self._check_lexicon(Path(self.lexicon))
         self._check_limits()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from normalize.taxonomy import load_taxonomy
+from pipelines.dataset import read_table
 
 
 def taxonomy_report(extra: Path | None, unmapped_dir: Path | None) -> str:
@@ -27,10 +26,7 @@ def taxonomy_report(extra: Path | None, unmapped_dir: Path | None) -> str:
 
 
 def _unmapped(out_dir: Path) -> list[str]:
-    path = out_dir / "indicators.parquet"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist: run goaltables extract --out {out_dir} first")
-    table = pq.read_table(path, columns=["level1_raw", "level1", "level2_raw", "level2"]).to_pydict()
+    table = read_table(out_dir, "indicators", ["level1_raw", "level1", "level2_raw", "level2"]).to_pydict()
     lines = [f"unmapped labels in {out_dir}:"]
     for level in ("level1", "level2"):
         counts = Counter(raw for raw, code in zip(table[f"{level}_raw"], table[level]) if raw and code is None)

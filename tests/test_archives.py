@@ -54,11 +54,11 @@ def _extract(*args: object) -> int:
 
 
 def _documents(out: Path) -> pd.DataFrame:
-    return pd.read_parquet(out / "documents.parquet").set_index("source_path")
+    return pd.read_parquet(out / "documents").set_index("source_path")
 
 
 def _manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_a_bomb_member_fails_alone_with_one_sentence(archive_folder: Path, tmp_p
     assert "--max-zip-ratio 200" in failed["2024.zip!/bomb.txt"]
     assert failed["2024.zip!/inner.zip!/deeper.zip"].startswith("a zip archive inside a zip inside a zip")
     assert failed["broken.zip"].startswith("corrupt zip archive")
-    findings = pd.read_parquet(out / "findings.parquet")
+    findings = pd.read_parquet(out / "findings")
     bomb_id = docs.loc["2024.zip!/bomb.txt", "doc_id"]
     assert findings[findings.doc_id == bomb_id].code.tolist() == ["limit_exceeded"]
 

@@ -38,7 +38,7 @@ def _extract(*args: object) -> int:
 
 
 def _documents(out: Path) -> pd.DataFrame:
-    return pd.read_parquet(out / "documents.parquet").set_index("source_path")
+    return pd.read_parquet(out / "documents").set_index("source_path")
 
 
 # --------------------------------------------------------------------------- reader limits

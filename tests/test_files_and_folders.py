@@ -29,7 +29,7 @@ def _extract(*args: object) -> int:
 
 
 def _manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
 
 
 def test_non_utf8_file_names_are_read_and_kept_losslessly(tmp_path: Path) -> None:
@@ -41,11 +41,11 @@ def test_non_utf8_file_names_are_read_and_kept_losslessly(tmp_path: Path) -> Non
             out.write(sample.read_bytes())
     out = tmp_path / "out"
     assert _extract(folder, "--out", out) == EXIT_OK
-    docs = pq.read_table(out / "documents.parquet").to_pandas().set_index("source_path")
+    docs = pq.read_table(out / "documents").to_pandas().set_index("source_path")
     assert docs.loc["预算绩效目标表.txt", "source_path_raw"] == GBK_NAME
     assert docs.loc["caf\\xe9-\\xff.txt", "source_path_raw"] == b"caf\xe9-\xff.txt"
     assert docs.n_indicators.tolist() == [35, 28]
-    findings = pd.read_parquet(out / "findings.parquet")
+    findings = pd.read_parquet(out / "findings")
     assert (findings.code == "non_utf8_name").sum() == 2
 
 
@@ -56,7 +56,7 @@ def test_a_non_utf8_folder_named_on_the_command_line_does_not_stop_the_run(tmp_p
         out.write(SAMPLE_000.read_bytes())
     out = tmp_path / "out"
     assert _extract(os.fsdecode(root), SAMPLE_004, "--out", out) == EXIT_OK
-    docs = pd.read_parquet(out / "documents.parquet")
+    docs = pd.read_parquet(out / "documents")
     assert sorted(docs.source_path) == ["004_48fcdb4031b524de.txt", "预算/预算绩效目标表.txt"]
     assert _manifest(out)["inputs"][0].endswith("/预算")
 
@@ -67,14 +67,14 @@ def test_source_path_is_unique_across_roots_with_the_same_relative_paths(tmp_pat
         (tmp_path / parent / "2024" / "x.txt").write_bytes(sample.read_bytes())
     out = tmp_path / "out"
     assert _extract(tmp_path / "a" / "2024", tmp_path / "b" / "2024", "--out", out) == EXIT_OK
-    docs = pd.read_parquet(out / "documents.parquet")
+    docs = pd.read_parquet(out / "documents")
     assert sorted(docs.source_path) == ["a/2024/x.txt", "b/2024/x.txt"]
 
 
 def test_a_root_given_twice_is_skipped_not_read_twice(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _extract(SAMPLE_000, SAMPLE_000, "--out", out) == EXIT_OK
-    assert len(pd.read_parquet(out / "documents.parquet")) == 1
+    assert len(pd.read_parquet(out / "documents")) == 1
     assert [s["reason"] for s in _manifest(out)["skipped"]] == ["given twice on the command line"]
 
 
@@ -99,7 +99,7 @@ def test_skipped_entries_are_listed_with_their_reason_and_a_clean_batch_exits_0(
         "sub/up": "symlink loop",
         "~$000.docx": discovery.OFFICE_LOCK,
     }
-    assert pd.read_parquet(out / "documents.parquet").source_path.tolist() == ["000.txt"]
+    assert pd.read_parquet(out / "documents").source_path.tolist() == ["000.txt"]
 
 
 def test_unreadable_folder_is_skipped_with_its_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,7 +133,7 @@ def test_failures_before_reading_get_their_own_identity(tmp_path: Path) -> None:
         (folder / name).write_bytes(sample.read_bytes())
     out = tmp_path / "out"
     assert _extract(folder, "--out", out, "--max-file-mb", "0.001") == EXIT_SOME_FAILED
-    docs = pd.read_parquet(out / "documents.parquet")
+    docs = pd.read_parquet(out / "documents")
     assert len(docs) == 2 and docs.doc_id.is_unique  # not "duplicates" sharing the hash of no bytes
     assert docs.sha256.isna().all() and (docs.status == "failed").all()
     assert _manifest(out)["status_counts"]["duplicate"] == 0
@@ -168,7 +168,7 @@ def test_unwritable_output_folder_is_refused_before_any_work(tmp_path: Path, cap
 def test_bad_taxonomy_is_refused_before_any_work_and_keeps_the_old_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert _extract(SAMPLE_000, "--out", out) == EXIT_OK
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "extra.yaml"
     bad.write_text("level1: [unclosed\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:
@@ -176,7 +176,7 @@ def test_bad_taxonomy_is_refused_before_any_work_and_keeps_the_old_output(tmp_pa
     assert exit_info.value.code == EXIT_USAGE
     err = capsys.readouterr().err
     assert err.startswith(f"goaltables: error: taxonomy file {bad} cannot be used: ") and err.count("\n") == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_taxonomy_of_the_wrong_shape_is_refused_by_check_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,13 +253,13 @@ def _state(pid: int) -> str:
 def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, signum: int, code: int) -> None:
     out = tmp_path / "out"
     assert _extract(SAMPLE_004, "--out", out) == EXIT_OK
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     process = _start_slow_run(tmp_path, out)
     workers = _children(process.pid)
     process.send_signal(signum)
     assert process.wait(timeout=20) == code
     assert _gone(workers), "workers outlived the run"
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder, no lock file
 
 

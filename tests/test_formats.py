@@ -66,12 +66,12 @@ def test_a_batch_with_bad_files_keeps_every_good_row(tmp_path: Path) -> None:
     from pipelines.cli import main
 
     assert main(["extract", str(FIXTURES), "--out", str(tmp_path / "out"), "--quiet"]) == 1
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("source_path")
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("source_path")
     for path, error in BAD_FILES.items():
         assert (docs.loc[path, "status"], docs.loc[path, "error"]) == ("failed", error)
     assert docs.loc["bad/empty_sheet.xlsx", "status"] == "no_goal_tables"
-    indicators = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    indicators = pd.read_parquet(tmp_path / "out" / "indicators")
     per_doc = indicators.groupby("doc_id").size()
     samples = docs[~docs.index.str.startswith("traps/")]  # the trap fixtures have golden files of their own
-    for _, doc in samples[samples.status == "ok"].iterrows():
+    for _, doc in samples[samples.status.isin(["ok", "partial"]) & (samples.n_indicators > 0)].iterrows():
         assert per_doc[doc.doc_id] == doc.n_indicators == {4: 28, 1: 35}[doc.n_goal_tables]

@@ -29,13 +29,13 @@ def _extract(tmp_path: Path, *extra: str) -> tuple[int, Path]:
 
 
 def _inferred(out: Path) -> list[str]:
-    findings = pd.read_parquet(out / "findings.parquet")
+    findings = pd.read_parquet(out / "findings")
     return list(findings.loc[findings["code"] == "target_column_inferred", "severity"])
 
 
 def test_an_unknown_target_header_is_taken_from_its_values_with_a_warning(tmp_path: Path) -> None:
     code, out = _extract(tmp_path)
-    indicators = pd.read_parquet(out / "indicators.parquet")
+    indicators = pd.read_parquet(out / "indicators")
     assert code == EXIT_OK
     assert list(indicators["target_raw"]) == ["≥300人次", "≥95%"]
     assert _inferred(out) == ["warning"]
@@ -45,7 +45,7 @@ def test_an_extra_lexicon_names_the_target_column(tmp_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
     extra.write_text("grid_columns:\n  target: [本期考核值]\n", encoding="utf-8")
     code, out = _extract(tmp_path, "--lexicon", str(extra))
-    indicators = pd.read_parquet(out / "indicators.parquet")
+    indicators = pd.read_parquet(out / "indicators")
     assert code == EXIT_OK
     assert list(indicators["target_raw"]) == ["≥300人次", "≥95%"]
     assert list(indicators["target_value"]) == [300.0, 95.0]

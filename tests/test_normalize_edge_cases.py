@@ -70,3 +70,12 @@ def test_a_repeated_fiscal_label_is_not_summed() -> None:
 def test_fiscal_parts_are_summed() -> None:
     out = _budget([["单位：万元"], ["本级财政安排", "100", "上级财政补助", "20.5"]])
     assert out.tables[0].budget_fiscal == 120.5
+
+
+def test_a_unit_name_that_only_looks_like_a_place_gets_no_region() -> None:
+    from normalize.regions import region_from_name
+
+    assert region_from_name("白杨县档案馆") is None  # no such county: not the bare 县 of Chongqing
+    assert region_from_name("桐庐山县总工会") is None  # 庐山 inside another word is not 庐山市
+    assert region_from_name("岳阳楼区价格认证鉴定中心").code == "430602"
+    assert region_from_name("中共宁德市委党史和地方志研究室").code == "350900"

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines import docs
 from pipelines.cli import main
-from pipelines.schema import SCHEMAS
+from pipelines.schema import SCHEMA_VERSION, SCHEMAS
 from tests.conftest import SAMPLES
 
 
@@ -23,8 +23,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_each_table_has_exactly_its_declared_schema(out: Path, name: str) -> None:
-    schema = pq.read_schema(out / f"{name}.parquet")
+    [part] = (out / name).glob("part-*.parquet")
+    schema = pq.read_schema(part)
     assert schema.remove_metadata() == SCHEMAS[name].remove_metadata()
+    assert schema.metadata[b"goaltables.schema_version"] == SCHEMA_VERSION.encode()
+    assert schema.metadata[b"goaltables.table"] == name.encode()
 
 
 def test_contract_columns_exist_with_their_types() -> None:
@@ -32,9 +35,9 @@ def test_contract_columns_exist_with_their_types() -> None:
         "documents": {"doc_id": "string", "source_path": "string", "file_format": "string", "status": "string",
                       "error": "string", "n_goal_tables": "int64", "n_indicators": "int64"},
         "goal_tables": {"table_id": "string", "doc_id": "string", "table_index": "int64", "table_kind": "string",
-                        "title": "string", "unit_code": "string", "unit_name": "string", "project_code": "string",
-                        "project_name": "string", "budget_total": "double", "budget_fiscal": "double",
-                        "budget_other": "double", "fund_purpose": "string", "annual_goal": "string", "year": "int64"},
+                        "table_key": "string", "title": "string", "unit_code": "string", "unit_name": "string", "project_code": "string",
+                        "project_name": "string", "budget_total": "decimal128(18, 6)",
+                        "budget_fiscal": "decimal128(18, 6)", "budget_other": "decimal128(18, 6)", "fund_purpose": "string", "annual_goal": "string", "year": "int64"},
         "indicators": {"indicator_id": "string", "table_id": "string", "doc_id": "string", "row_index": "int64",
                        "level1_raw": "string", "level2_raw": "string", "level1": "string", "level2": "string",
                        "level3": "string", "description": "string", "target_raw": "string", "target_op": "string",
@@ -53,8 +56,8 @@ def test_contract_columns_exist_with_their_types() -> None:
 def test_duckdb_joins_the_tables(out: Path) -> None:
     con = duckdb.connect()
     rows = con.execute(
-        f"""SELECT t.table_kind, count(*) FROM '{out}/indicators.parquet' i
-            JOIN '{out}/goal_tables.parquet' t USING (table_id) GROUP BY ALL ORDER BY 1"""
+        f"""SELECT t.table_kind, count(*) FROM '{out}/indicators/*.parquet' i
+            JOIN '{out}/goal_tables/*.parquet' t USING (table_id) GROUP BY ALL ORDER BY 1"""
     ).fetchall()
     assert rows == [("overall", 35), ("project", 28)]
 
@@ -62,7 +65,7 @@ def test_duckdb_joins_the_tables(out: Path) -> None:
 def test_keys_are_unique(out: Path) -> None:
     for name, key in (("documents", "doc_id"), ("goal_tables", "table_id"), ("indicators", "indicator_id"),
                       ("unit_goals", "goal_id")):
-        values = pq.read_table(out / f"{name}.parquet", columns=[key]).column(key).to_pylist()
+        values = pq.read_table(out / name, columns=[key]).column(key).to_pylist()
         assert len(values) == len(set(values))
 
 

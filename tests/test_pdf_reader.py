@@ -65,8 +65,20 @@ def test_merged_level1_cells_keep_their_spans_and_are_not_repeated(doc_000: Docu
     assert len(grids) == 4
     for grid in grids:
         spans = [(c.text, c.row, c.row_span) for c in grid.cells if c.col == 0]
-        assert spans == [("一级指标", 0, 1), ("产出指标", 1, 4), ("效益指标", 5, 2), ("满意度指标", 7, 1)]
-        assert sum(c.text == "产出指标" for c in grid.cells) == 1
+        assert [text for text, _, _ in spans] == ["一级指标", "产出指标", "效益指标", "满意度指标"]
+        # contiguous: each label's merge ends where the next begins (a row cut by a page break
+        # stays a row of its own under the merge; the parser joins it)
+        assert all(row + span == nxt for (_, row, span), (_, nxt, _) in zip(spans, spans[1:]))
+        assert spans[1][2] - _rests(grid) in (4, 3) and sum(c.text == "产出指标" for c in grid.cells) == 1
+
+
+def _rests(table: Table) -> int:
+    """Rows the reader marked as possibly continuing the row above across a page break."""
+    rows: dict[int, list[Cell]] = {}
+    for cell in table.cells:
+        rows.setdefault(cell.row, []).append(cell)
+    return sum(1 for cells in rows.values()
+               if any(c.pos.after_break for c in cells) and all(c.pos.flows_from_above for c in cells if c.text))
 
 
 def test_horizontal_merges_and_empty_cells_are_explicit(doc_000: Document) -> None:
@@ -112,18 +124,27 @@ def test_blocks_are_in_reading_order_with_page_positions(doc_000: Document) -> N
 def test_table_continued_across_pages_is_one_table(doc_000: Document, doc_004: Document) -> None:
     [table] = doc_004.tables()
     assert {c.pos.page for c in table.cells} == {1, 2, 3, 4}
-    assert table.n_rows == 9 + 1 + 35  # header block, grid header, indicator rows
-    assert _cell(table, "重点履职指标").row_span == 10  # the merge runs over a page break
+    assert table.n_rows == 9 + 1 + 35 + _rests(table)  # header block, grid header, indicator rows, cut rows
+    assert _cell(table, "重点履职指标").row_span == 10  # the merge runs over a page break (no row cut there)
     form = doc_000.tables()[0]  # 000's first header block is cut by the page 3/4 break
     assert {c.pos.page for c in form.cells} == {3, 4} and form.n_rows == 7
 
 
-def test_row_broken_across_a_page_is_merged_back(doc_004: Document) -> None:
+def test_row_broken_across_a_page_is_kept_with_evidence(doc_004: Document) -> None:
+    # the reader does not glue rows: the rest of the cut row is a row of its own, marked
     [table] = doc_004.tables()
-    basis = _cell(table, "政府采购项目按规定履行报批、招标、验收等流程，采购档案完整规范")
-    assert (basis.row, _cell(table, "政府采购规范性").row) == (15, 15)
-    assert _cell(table, "采购管理").row_span == 2
-    assert not any(c.text.startswith("批、招标") for c in table.cells)
+    rest = next(c for c in table.cells if c.text.startswith("批、招标"))
+    above = next(c for c in table.cells if c.col == rest.col and c.row == rest.row - 1)
+    assert rest.pos.after_break and rest.pos.flows_from_above and rest.pos.page == above.pos.page + 1
+    assert above.text.endswith("报")
+
+
+def test_row_broken_across_a_page_is_joined_by_the_parser(doc_004: Document) -> None:
+    parsed = parse(doc_004, VOCAB)
+    [row] = [r for r in parsed.tables[0].rows if r.level3 == "政府采购规范性"]
+    assert row.basis == "政府采购项目按规定履行报批、招标、验收等流程，采购档案完整规范"
+    joins = [f for f in parsed.findings if f.code == "row_continued"]
+    assert joins and all("‖" in f.raw for f in joins)
 
 
 # -- joining parts (synthetic) ------------------------------------------------------------------
@@ -147,15 +168,16 @@ def test_join_drops_a_repeated_header_and_keeps_complete_rows() -> None:
     assert [c.text for c in joined.cells if c.row == 2] == ["效益", "影响", "无"]
 
 
-def test_join_merges_a_broken_row_and_extends_its_merge() -> None:
+def test_join_keeps_a_broken_row_and_marks_the_evidence() -> None:
     prev = _part(1, [HEADER, [("产出", 1, True), ("人数", 1, False), ("全年服务职工人", 1, True)]])
     nxt = _part(2, [[("指标", 2, False), ("", 1, False), ("次不少于100次", 1, False)],
                     [("", 0, False), ("时效", 1, False), ("及时", 1, False)]])
     joined = join(prev, nxt)
-    assert joined is not None and joined.n_rows == 3
-    level1 = joined.cells[3]
-    assert (level1.text, level1.row, level1.row_span) == ("产出指标", 1, 2)
-    assert joined.cells[5].text == "全年服务职工人次不少于100次"
+    assert joined is not None and joined.n_rows == 4  # nothing glued
+    rest = [c for c in joined.cells if c.row == 2]
+    assert [(c.text, c.after_break, c.flows_from_above) for c in rest] == [
+        ("指标", True, True), ("", True, False), ("次不少于100次", True, True)]
+    assert not any(c.after_break for c in joined.cells if c.row == 3)
 
 
 def test_join_does_not_merge_a_new_row_under_text_that_ended() -> None:

@@ -37,7 +37,7 @@ def test_the_summary_names_the_first_failed_files_and_counts_the_rest(
     summary = capsys.readouterr().out
     assert "  failed files (first 5):\n    empty0.txt: empty file (0 bytes)\n" in summary
     assert "empty4.txt" in summary and "empty5.txt" not in summary
-    assert "    … and 2 more (documents.parquet, status failed)\n" in summary
+    assert "    … and 2 more (documents table, status failed)\n" in summary
 
 
 def test_log_file_keeps_progress_lines_even_when_the_console_is_quiet(
@@ -76,10 +76,10 @@ def test_library_warnings_are_kept_with_their_file_not_printed(tmp_path: Path, c
     out = tmp_path / "out"
     assert _extract(FIXTURES / "hostile" / "bad_bbox.pdf", SAMPLE_000, "--out", out, "--quiet") == EXIT_SOME_FAILED
     assert "MediaBox" not in capfd.readouterr().err
-    files = {f["path"]: f for f in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    files = {f["path"]: f for f in json.loads((out / "_manifest.json").read_text(encoding="utf-8"))["files"]}
     assert "Invalid MediaBox in /Page" in files["bad_bbox.pdf"]["library_output"]
     assert "library_output" not in files[SAMPLE_000.name]
-    assert pd.read_parquet(out / "documents.parquet").status.tolist() == ["failed", "ok"]
+    assert pd.read_parquet(out / "documents").status.tolist() == ["failed", "ok"]
 
 
 def test_progress_off_a_terminal_logs_rate_and_eta(caplog: pytest.LogCaptureFixture) -> None:
@@ -121,7 +121,7 @@ def test_each_worker_keeps_one_libreoffice_profile_and_the_run_removes_it(
     for name in ("000.doc", "004.doc"):
         shutil.copy(FIXTURES / "doc" / name, tmp_path / "in" / name)
     assert _extract(tmp_path / "in", "--out", tmp_path / "out", "--quiet") == 0
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    docs = pd.read_parquet(tmp_path / "out" / "documents")
     assert docs.n_indicators.min() > 0
     profiles = docs.encoding.tolist()
     assert profiles[0] == profiles[1] and profiles[0].startswith("profile-")  # one profile, used twice

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import dataclasses
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,13 +43,16 @@ def _record(cls: type, **values: object) -> object:
 
 TABLE = _record(
     GoalTableRecord,
-    table_id="d-t0", doc_id="d", table_index=0, table_kind="project", title="培训项目绩效目标表", allocation_code=None,
-    unit_code=None, unit_name=None, project_code=None, project_name="培训", budget_total=100.0, budget_fiscal=80.0,
-    budget_other=20.0, budget_basic=None, budget_personnel=None, budget_public=None, budget_project=None,
+    table_id="d-t0", doc_id="d", table_index=0, table_key="k", is_primary=True, table_kind="project",
+    title="培训项目绩效目标表", allocation_code=None,
+    unit_code=None, unit_name=None, project_code=None, project_name="培训", budget_total=Decimal(100),
+    budget_fiscal=Decimal(80), budget_other=Decimal(20), budget_basic=None, budget_personnel=None, budget_public=None,
+    budget_project=None,
     money_unit="万元", fund_purpose=None, annual_goal=None, doc_number=None, doc_number_agency=None,
     doc_number_year=None, doc_number_seq=None, region_code=None, province=None, city=None, county=None,
     region_source=None, year=None,
-    spending_plan=[PlanPoint("6月底", 50.0), PlanPoint("12月底", 100.0)], n_indicators=3, source_position=None,
+    spending_plan=[PlanPoint("6月底", 50.0), PlanPoint("12月底", 100.0)], n_table_indicators=3, table_page=None,
+    table_sheet=None, table_line=None, table_column=None, table_box=None, table_position=None,
 )
 
 
@@ -57,11 +60,14 @@ def _row(i: int, level1: str, level3: str, target: str, **kw: object) -> Indicat
     values = dict(
         indicator_id=f"d-t0-r{i}", table_id="d-t0", doc_id="d", row_index=i, level1_raw=level1, level2_raw=None,
         level1={"产出指标": "output", "效益指标": "effect", "满意度指标": "satisfaction"}.get(level1), level2=None,
-        level1_match="exact", level2_match=None, level1_score=1.0, level2_score=None, level3=level3,
+        level1_match="exact", level2_match=None, level1_score=1.0, level2_score=None, level1_suggestion=None,
+        level2_suggestion=None, level1_suggestion_method=None, level2_suggestion_method=None,
+        level1_suggestion_score=None, level2_suggestion_score=None, level3=level3,
         indicator_kind="satisfaction_rate" if "满意" in level3 else "headcount", description=None,
         target_raw=target, target_op=">=", target_value=1.0, target_value_max=None, target_unit=None,
         target_text=None, target_placeholder=False, target_multiple=False, value_type="quantitative",
-        weight=None, basis=None, unit_raw=None, previous_raw=None, extra_cells=[], source_position=None,
+        weight=None, basis=None, unit_raw=None, previous_raw=None, extra_cells=[], page=None, sheet=None,
+        line=None, column=None, box=None, position=None,
     )
     values.update(kw)
     return _record(IndicatorRecord, **values)
@@ -87,8 +93,8 @@ def test_a_sound_table_has_no_finding() -> None:
         ({}, {0: {"level3": "学员满意度", "indicator_kind": "satisfaction_rate"}}, "satisfaction_misplaced"),
         ({}, {2: {"level3": "培训人数", "indicator_kind": "headcount"}}, "satisfaction_misplaced"),
         ({}, {1: {"level1": "output", "level1_raw": "产出指标"}}, "missing_indicator_group"),
-        ({"budget_total": 120.0}, {}, "budget_mismatch"),
-        ({"budget_basic": 50.0, "budget_personnel": 40.0, "budget_public": 5.0}, {}, "basic_expenditure_mismatch"),
+        ({"budget_total": Decimal(120)}, {}, "budget_mismatch"),
+        ({"budget_basic": Decimal(50), "budget_personnel": Decimal(40), "budget_public": Decimal(5)}, {}, "basic_expenditure_mismatch"),
         ({"spending_plan": [PlanPoint("6月底", 60.0), PlanPoint("12月底", 50.0)]}, {}, "spending_plan_invalid"),
         ({"spending_plan": [PlanPoint("6月底", 50.0), PlanPoint("12月底", 90.0)]}, {}, "spending_plan_invalid"),
         ({}, {0: {"weight": 30.0}, 1: {"weight": 30.0}, 2: {"weight": 30.0}}, "weights_not_100"),
@@ -106,6 +112,6 @@ def test_each_check_fires_on_its_problem(table_changes: dict, row_changes: dict,
 
 
 def test_weights_that_sum_to_100_and_budgets_within_rounding_are_fine() -> None:
-    table = dataclasses.replace(TABLE, budget_total=100.004)
+    table = dataclasses.replace(TABLE, budget_total=Decimal("100.004"))
     rows = [dataclasses.replace(r, weight=w) for r, w in zip(GOOD, (40.0, 40.0, 20.0))]
     assert _found(table, rows) == set()

@@ -111,7 +111,9 @@ def _check_invariants(target: Target) -> None:
         assert target.value_max >= target.value
     for number in (target.value, target.value_max):
         assert number is None or math.isfinite(number)
-    assert target.unit is None or canonical_unit(target.unit) in (target.unit, None)  # known units canonical
+    # target_unit is as printed (T, 个工作日); its canonical spelling is a fixed point of canonical_unit
+    canonical = canonical_unit(target.unit)
+    assert canonical is None or canonical_unit(canonical) == canonical
     assert target.text is None or target.text.strip() == target.text != ""
     assert not (target.placeholder and target.value is not None)
     assert not (target.multiple and target.value is not None)

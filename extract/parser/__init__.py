@@ -261,6 +261,7 @@ class _Parser:
                 title = title or self.current.title
                 title_years = self.current.title_years
                 context = context or self.current.context_years
+        unit = unit or (money_unit_in(title) if title else None)  # …绩效目标表（单位：元）
         index = len(self.done)
         self.current = _Builder(index, title, pos, FormReader(self.lex, index, self.findings),
                                 title_years=title_years, context_years=context)

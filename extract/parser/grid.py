@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from extract.findings import Finding, raw_cells
 from extract.goaltable import RawRow
 from extract.parser.align import place
+from extract.parser.continuation import continues_previous
 from extract.parser.columns import GridHeader, add_subheader, assign
 from extract.parser.lexicon import Lexicon
 from extract.parser.rows import Row, RowCell, Vocabulary, texts
@@ -87,6 +88,8 @@ class GridReader:
         return self.header.columns[col].text if col is not None else None
 
     def _read_row(self, row: Row) -> None:
+        if continues_previous(self, row):
+            return  # the rest of a row cut by a page break, joined to it (continuation.py)
         extra = [(self.extra[c.col], c.text) for c in row if c.col in self.extra and c.text]
         gridded = [c for c in row if c.col not in self.extra]
         placed, unplaced, realigned = place(gridded, self.columns, self.vocab, self.lex.value_types)
@@ -108,7 +111,8 @@ class GridReader:
             self._note("label_filled_down", f"empty cell filled from the row above: {names}", index, raw)
         if not values.get("level3"):
             self._note("missing_indicator_name", "row has a target but no indicator name", index, raw)
-        pos = next((c.pos for c in row if c.text), None)
+        # the row's own place: a merged cell continued from above carries the row it started in
+        pos = next((c.pos for c in row if c.text and not c.continued), None) or next((c.pos for c in row if c.text), None)
         self.rows.append(RawRow(row_index=index, raw=raw, pos=pos, extra=extra, **values))
 
     def _fill_down(self, values: dict[str, str]) -> list[str]:

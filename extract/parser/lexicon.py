@@ -16,20 +16,17 @@ import yaml
 
 from extract.errors import ConfigError
 from extract.goaltable import FORM_FIELDS, GRID_ROLES
+from extract.parser.money_unit import money_unit_in, unit_alternatives  # noqa: F401 - re-exported for the parser
 from extract.text import compact
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
-_UNIT = r"(亿元|万元|千元|元)"
-# A unit line: the whole cell or paragraph declares the unit (单位：万元, 金额单位:元, （单位：万元）).
-_UNIT_LINE = re.compile(rf"\(?(?:金额)?单位:{_UNIT}\)?")
+_UNIT = f"({unit_alternatives()})"  # every unit of money_units.yaml
 # A budget label carrying its unit: 预算数（万元）, 其中：财政资金（万元）, 资金总额(元).
 _LABEL_UNIT = re.compile(rf"(.*)\({_UNIT}\):?")
 _UNIT_IN_HEADING = re.compile(rf"\S\((?:金额)?单位:{_UNIT}\)$")
 # A title ends with 表, perhaps in quotes or brackets, or with a short bracketed qualifier:
 # …绩效目标表（2025年度）, 绩效目标表(政府性基金).
 _TITLE_END = re.compile(r"表(?:[)\]】」』〕》\"”’':]*|\([^()]{1,20}\):?)$")
-_LABEL_MAX = 15  # a budget label is short; a longer text ending in (元) is a sentence
-_BUDGET_WORDS = ("预算", "资金", "金额", "经费", "拨款", "支出", "财政", "合计", "小计", "投资")
 # Decorations of a grid header cell that do not change its meaning: *指标值, 2024年目标值,
 # 年初目标值(A), 分值(分). The year is kept apart: it tells last year's column from this year's.
 _HEADER_YEAR = re.compile(r"(?:19|20)\d{2}年度?")
@@ -172,21 +169,6 @@ class Lexicon:
         if match := _LABEL_UNIT.fullmatch(key):
             key = match.group(1).rstrip(":")
         return bool(self.form_role(text) or key in self.all_labels or key.removeprefix("其中:") in self.all_labels)
-
-
-def money_unit_in(text: str) -> str | None:
-    """The money unit a cell or paragraph declares: ``单位：万元``, ``预算金额（万元）``.
-
-    Only a declaration counts. A unit inside ordinary text (``困难职工补助(元/人)``,
-    ``按每人每月补助（元）标准发放``) says nothing about the table's amounts, and taking it would
-    silently divide every budget by 10,000.
-    """
-    key = compact(text)
-    if match := _UNIT_LINE.fullmatch(key):
-        return match.group(1)
-    match = _LABEL_UNIT.fullmatch(key)
-    is_label = match and len(match.group(1)) <= _LABEL_MAX and any(w in match.group(1) for w in _BUDGET_WORDS)
-    return match.group(2) if is_label else None
 
 
 def _words(data: dict[str, Any], section: str) -> list[str]:

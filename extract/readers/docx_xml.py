@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
+import yaml
 from lxml import etree
 
 from extract.limits import check_table_area
@@ -40,6 +43,70 @@ _SKIP = frozenset({
 _BREAKS = frozenset({w("br"), w("cr")})
 _LINE_BREAKS = (None, "textWrapping")  # other w:br types (page, column) print nothing
 _TXBX = w("txbxContent")
+SYM, R_PR, R_FONTS, FONT, CHAR, ASCII = w("sym"), w("rPr"), w("rFonts"), w("font"), w("char"), w("ascii")
+SYMBOL_FONTS_PATH = Path(__file__).with_name("symbol_fonts.yaml")
+
+
+@cache
+def symbol_fonts() -> dict[str, dict[int, str]]:
+    """Font name → {character code (0x00-0xFF) → Unicode text}, validated on load."""
+    data = yaml.safe_load(SYMBOL_FONTS_PATH.read_text(encoding="utf-8"))
+    fonts: dict[str, dict[int, str]] = {}
+    for font, table in (data or {}).items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{SYMBOL_FONTS_PATH.name}: {font} must map hex character codes to text")
+        fonts[font] = {}
+        for code, text in table.items():
+            try:
+                value = int(str(code), 16)
+            except ValueError:
+                raise ValueError(f"{SYMBOL_FONTS_PATH.name}: {font}: {code!r} is not a hex character code") from None
+            if not 0 <= value <= 0xFF or not isinstance(text, str) or not text:
+                raise ValueError(f"{SYMBOL_FONTS_PATH.name}: {font}: {code!r} must be 00-FF mapped to a character")
+            fonts[font][value] = text
+    return fonts
+
+
+def symbol_char(font: str | None, code: int) -> str | None:
+    """The character a symbol-font code shows (U+F0B3 or 0xB3 in Symbol → ``≥``), or None."""
+    table = symbol_fonts().get(font or "Symbol")
+    if table is None or not (code <= 0xFF or 0xF000 <= code <= 0xF0FF):
+        return None
+    return table.get(code & 0xFF)
+
+
+def _sym_text(sym: etree._Element) -> str:
+    """A w:sym element: the symbol font's character as Unicode; a code the table lacks stays
+    as its private-use character, so it is visible rather than silently dropped."""
+    try:
+        code = int(sym.get(CHAR) or "", 16)
+    except ValueError:
+        return ""
+    return symbol_char(sym.get(FONT), code) or chr(code)
+
+
+def _run_font(run: etree._Element) -> str | None:
+    """The symbol font a run is set in (its w:rFonts ascii font), when it is one we map."""
+    for child in run:
+        if child.tag == R_PR:
+            for prop in child:
+                if prop.tag == R_FONTS and prop.get(ASCII) in symbol_fonts():
+                    return prop.get(ASCII)
+            return None
+    return None
+
+
+def _symbol_text(text: str, font: str) -> str:
+    """Private-use characters of a run set in a symbol font, as the characters they show."""
+    return "".join(symbol_char(font, ord(ch)) or ch if 0xF000 <= ord(ch) <= 0xF0FF else ch for ch in text)
+
+
+def _t_text(t: etree._Element) -> str:
+    """A w:t's text. An entity the parser left unresolved is a child node: the text after it
+    is its tail, which ``t.text`` alone would drop (docx.read reports the entity)."""
+    if len(t) == 0:
+        return t.text or ""
+    return (t.text or "") + "".join(child.tail or "" for child in t)
 
 
 def block_elements(parent: etree._Element) -> list[etree._Element]:
@@ -85,20 +152,30 @@ def _collect_texts(element: etree._Element, fields: list[bool], parts: list[str]
     This runs on every element of every paragraph, so it appends to one list instead of
     nesting generators, and tests the two commonest tags (w:t, w:r) before the rare ones. The
     walk keeps its own stack of child iterators instead of recursing: hostile files nest
-    elements deeper than Python's recursion limit.
+    elements deeper than Python's recursion limit. A run set in a symbol font has its text
+    translated when the walk leaves it (``symbols`` holds the open ones: depth, start, font).
     """
     stack = [iter(element)]
+    symbols: list[tuple[int, int, str]] = []
     while stack:
         child = next(stack[-1], None)
         if child is None:
+            if symbols and symbols[-1][0] == len(stack):
+                _, first, font = symbols.pop()
+                parts[first:] = [_symbol_text(part, font) for part in parts[first:]]
             stack.pop()
             continue
         tag = child.tag
         if tag == T:
             if all(fields):
-                parts.append(child.text or "")
+                parts.append(_t_text(child))
         elif tag == R:
             stack.append(iter(child))
+            if (font := _run_font(child)) is not None:
+                symbols.append((len(stack), len(parts), font))
+        elif tag == SYM:
+            if all(fields):
+                parts.append(_sym_text(child))
         elif tag in _SKIP or not isinstance(tag, str):
             continue
         elif tag == TAB and all(fields):
@@ -157,7 +234,9 @@ class TableReader:
     spans: list[_Span] = field(default_factory=list)
     _by_col: dict[int, _Span] = field(default_factory=dict)
 
-    def read(self, tbl: etree._Element, block: int) -> Table:
+    def read(self, tbl: etree._Element, block: int, number: int | None = None) -> Table:
+        """The table as the model's cells; ``number`` is its 1-based ordinal among the
+        document's tables, so a reviewer can find a row as "table 3, row 12" in Word."""
         r = 0
         for tr in _children(tbl, (TR,)):
             row_props = _props(_first_child(tr, TR_PR))
@@ -166,8 +245,9 @@ class TableReader:
                 r += 1
         width = max((s.col + s.col_span for s in self.spans), default=0)
         check_table_area(r, width, f"table {block + 1}")  # a huge gridSpan costs nothing here, but would downstream
-        pos = SourcePos(block=block)
-        cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, pos) for s in self.spans]
+        pos = SourcePos(block=block, table=number)
+        cells = [Cell(s.text, s.row, s.col, s.row_span, s.col_span, SourcePos(block=block, table=number, row=s.row + 1))
+                 for s in self.spans]
         return Table(cells=cells, pos=pos)
 
     def _row(self, tr: etree._Element, row_props: dict[str, etree._Element], r: int) -> None:
@@ -266,7 +346,7 @@ def _add_table(tbl: etree._Element, blocks: list[Block]) -> None:
     todo = [tbl]
     while todo:
         reader = TableReader()
-        table = reader.read(todo.pop(), len(blocks))
+        table = reader.read(todo.pop(), len(blocks), sum(isinstance(b, Table) for b in blocks) + 1)
         if table.cells:
             blocks.append(table)
         todo.extend(reversed(reader.nested))

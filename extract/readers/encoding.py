@@ -3,12 +3,22 @@
 County archives hold UTF-8 (with and without BOM), GB18030/GBK and UTF-16 files. Decoding is
 strict: a wrong guess would turn every label into mojibake and silently lose the file's rows,
 which is worse than failing it with a clear sentence.
+
+GB18030 decodes almost any byte string, so success proves little: Big5, Shift-JIS or EUC-KR
+text comes out as rare-character mojibake. A second opinion catches it: the share of common
+hanzi (``encoding.yaml``), and charset-normalizer to name the likely encoding in the sentence.
+``--encoding`` overrides every guess.
 """
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from extract.errors import DocumentLoadError
 
@@ -20,10 +30,38 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 MAX_CONTROL_RATIO = 0.01  # more control characters than this and it is not a text document
+ENCODING_DATA_PATH = Path(__file__).with_name("encoding.yaml")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)`` or raise ``DocumentLoadError`` with one sentence."""
+@dataclass(frozen=True, slots=True)
+class SecondOpinion:
+    common_hanzi_min_share: float
+    min_hanzi: int
+    sample_bytes: int
+
+
+@cache
+def second_opinion_settings() -> SecondOpinion:
+    """``encoding.yaml``, validated: every value named when wrong."""
+    data = yaml.safe_load(ENCODING_DATA_PATH.read_text(encoding="utf-8")) or {}
+    share, least, sample = data.get("common_hanzi_min_share"), data.get("min_hanzi"), data.get("sample_bytes")
+    if not isinstance(share, int | float) or not 0 < share < 1:
+        raise ValueError(f"{ENCODING_DATA_PATH.name}: common_hanzi_min_share must be between 0 and 1, got {share!r}")
+    for key, value in (("min_hanzi", least), ("sample_bytes", sample)):
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{ENCODING_DATA_PATH.name}: {key} must be a positive whole number, got {value!r}")
+    return SecondOpinion(float(share), least, sample)
+
+
+def decode(data: bytes, override: str | None = None) -> tuple[str, str]:
+    """Return ``(text, encoding)`` or raise ``DocumentLoadError`` with one sentence.
+
+    ``override`` (``--encoding``) is used as given, strictly, instead of any guess.
+    """
+    if override:
+        text = _strict(data, override).removeprefix("\ufeff")
+        _reject_binary(text)
+        return text, override
     encoding = bom_encoding(data) or _bomless_utf16(data)
     if encoding:
         text = _strict(data, encoding)
@@ -74,13 +112,50 @@ def _utf8_or_gb18030(data: bytes) -> tuple[str, str]:
         if _truncated(exc, data):
             raise DocumentLoadError("truncated text file: it ends in the middle of a UTF-8 character") from None
     try:
-        return "gb18030", data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         if _truncated(exc, data):
             raise DocumentLoadError("truncated text file: it ends in the middle of a GB18030 character") from None
-        raise DocumentLoadError(
-            "text in an unknown encoding: not UTF-8, GB18030/GBK or UTF-16; re-save it as UTF-8"
-        ) from None
+        raise DocumentLoadError(f"text in an unknown encoding: not UTF-8, GB18030/GBK or UTF-16{advice(data)}") from None
+    if not is_plausible_chinese(text):
+        raise DocumentLoadError(f"text does not read as Chinese in GB18030/GBK{advice(data)}")
+    return "gb18030", text
+
+
+def common_hanzi_share(text: str) -> tuple[float, int]:
+    """(share of Chinese characters among the 3,755 most common, number of Chinese characters)."""
+    sample = text[:50000]
+    hanzi = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    common = 0
+    for ch in hanzi:
+        try:
+            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+    return (common / len(hanzi) if hanzi else 1.0), len(hanzi)
+
+
+def is_plausible_chinese(text: str) -> bool:
+    """False when a decoded text's Chinese characters are mostly rare ones: mojibake."""
+    settings = second_opinion_settings()
+    share, count = common_hanzi_share(text)
+    return count < settings.min_hanzi or share >= settings.common_hanzi_min_share
+
+
+def likely_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess at the bytes' encoding (e.g. big5, cp932), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: second_opinion_settings().sample_bytes]).best()
+    return best.encoding if best is not None else None
+
+
+def advice(data: bytes) -> str:
+    """The end of a failure sentence: the likely encoding and how to use it, when known."""
+    guess = likely_encoding(data)
+    if guess is None or guess in ("gb18030", "utf_8", "ascii"):
+        return "; re-save it as UTF-8 or name its encoding with --encoding"
+    return f"; it looks like {guess}: re-save it as UTF-8 or pass --encoding {guess}"
 
 
 def _strict(data: bytes, encoding: str) -> str:

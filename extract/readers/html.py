@@ -18,18 +18,22 @@ from lxml import etree
 
 from extract.errors import DocumentLoadError
 from extract.model import Document
-from extract.readers.encoding import bom_encoding, decode
+from extract.readers.encoding import advice, bom_encoding, decode, is_plausible_chinese
 from extract.readers.html_blocks import page_blocks
 
 PRESCAN_BYTES = 4096  # browsers look for the declaration in the first 1024 bytes; exports pad more
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Declarations whose real content is GBK or wider: decode them all as GB18030.
+# Single-byte Western declarations: a Chinese page saved by a misconfigured server or editor
+# says one of these while holding GBK or UTF-8 bytes.
+_WESTERN = {"latin_1", "iso8859-1", "cp1252", "windows-1252", "ascii", "iso8859-15"}
+_CLOSING = re.compile(r"</(?:html|body)\s*>\s*$", re.IGNORECASE)
 _GB_FAMILY = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "chinese", "csgb2312", "euc-cn", "gb18030"}
 
 
-def read(data: bytes) -> Document:
-    text, encoding, notes = decode_page(data)
+def read(data: bytes, encoding: str | None = None) -> Document:
+    text, encoding, notes = decode_page(data, encoding)
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses str input that declares an encoding
     if not text.strip():
         raise DocumentLoadError("empty web page: no text after decoding")
@@ -37,21 +41,58 @@ def read(data: bytes) -> Document:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise DocumentLoadError(f"unreadable web page: {exc}") from None
+    notes += truncation_notes(text)
     return Document(blocks=page_blocks(root), file_format="html", encoding=encoding, notes=notes)
 
 
-def decode_page(data: bytes) -> tuple[str, str, list[str]]:
-    """``(text, encoding, notes)``: BOM first, then the declared charset, then a guess."""
+def truncation_notes(text: str) -> list[str]:
+    """A page cut short (an interrupted download or copy) loses the rows after the cut, and
+    lxml repairs the tree without a word; a page that opens <html>/<body> must also close it."""
+    head = text[:4096].lower()
+    opened = "<html" in head or "<body" in head
+    tables_open = text.lower().count("<table") - text.lower().count("</table")
+    if opened and not _CLOSING.search(text.rstrip()[-64:]):
+        return ["the page ends without </html> or </body>: the file may be cut short and rows after the cut lost"]
+    if tables_open > 0:
+        return [f"{tables_open} table(s) never closed: the file may be cut short and rows after the cut lost"]
+    return []
+
+
+def decode_page(data: bytes, override: str | None = None) -> tuple[str, str, list[str]]:
+    """``(text, encoding, notes)``: ``--encoding`` first, then BOM, the declared charset, a guess.
+
+    A declaration is checked, not trusted: a Western single-byte charset over bytes that read as
+    Chinese, or any charset whose text is Chinese mojibake, is second-guessed.
+    """
+    if override:
+        text, encoding = decode(data, override)
+        return text, encoding, []
     declared = None if bom_encoding(data) else declared_charset(data)
     if declared is not None:
         try:
-            return data.decode(declared), declared, []
+            text = data.decode(declared)
         except UnicodeDecodeError:
             pass
+        else:
+            return _checked(data, text, declared)
     text, encoding = decode(data)
     if declared is None:
         return text, encoding, []
     return text, encoding, [f"page declares charset {declared} but is not valid {declared}; read as {encoding}"]
+
+
+def _checked(data: bytes, text: str, declared: str) -> tuple[str, str, list[str]]:
+    """The declared decoding, unless the bytes say otherwise (see ``decode_page``)."""
+    if declared in _WESTERN and any(byte >= 0x80 for byte in data):
+        try:
+            guessed, encoding = decode(data)
+        except DocumentLoadError:
+            raise DocumentLoadError(f"web page declares charset {declared} but holds other text{advice(data)}") from None
+        if guessed != text:
+            return guessed, encoding, [f"page declares charset {declared} but its text is {encoding}; read as {encoding}"]
+    if not is_plausible_chinese(text):
+        raise DocumentLoadError(f"web page does not read as Chinese in its declared charset {declared}{advice(data)}")
+    return text, declared, []
 
 
 def declared_charset(data: bytes) -> str | None:

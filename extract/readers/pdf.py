@@ -24,6 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extract.errors import DocumentLoadError
 from extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
 from extract.readers.pdf_grid import TablePart, join, split_page
+from extract.readers.pdf_pages import pdfminer_warnings, strip_running_lines
 from extract.readers.pdf_text import Char, Line, join_all, lines_of
 
 T = TypeVar("T")
@@ -53,21 +54,37 @@ class _Stats:
     chars: int = 0
     cid_chars: int = 0
     pages_with_images: int = 0
+    pages_without_text: list[int] = field(default_factory=list)  # pages that show an image but hold no text
 
 
 def read(data: bytes) -> Document:
     """The PDF as blocks in reading order; raises ``DocumentLoadError`` when the text is unusable."""
     stats = _Stats()
-    pages = _read_pages(data, stats)
+    with pdfminer_warnings() as warnings:
+        pages = _read_pages(data, stats)
     _check_text_layer(stats, len(pages))
+    strip_running_lines(pages)
     items = _paragraphs_and_tables(pages)
     blocks = _blocks(_join_continued(items))
-    notes = []
+    notes = _page_notes(stats, warnings)
     if b"%%EOF" not in data[-2048:]:
         notes.append("PDF has no %%EOF marker at its end: the file may be truncated")
     if stats.cid_chars:
         notes.append(f"{stats.cid_chars} glyph(s) without a Unicode mapping read as (cid:…) codes")
     return Document(blocks=blocks, file_format="pdf", notes=notes)
+
+
+def _page_notes(stats: _Stats, warnings: list[str]) -> list[str]:
+    """Reader notes for what the text layer lost: image-only pages and damaged streams."""
+    notes = []
+    if stats.pages_without_text:
+        listed = ", ".join(map(str, stats.pages_without_text[:10]))
+        notes.append(f"page(s) {listed} have no text layer (a scanned image): their content is not read")
+    losses = [w for w in warnings if "data-loss" in w.lower()]
+    if losses:
+        shown = "; ".join(dict.fromkeys(w[:80] for w in losses))
+        notes.append(f"{len(losses)} damaged compressed stream report(s) ({shown}): text on those pages may be missing")
+    return notes
 
 
 def _read_pages(data: bytes, stats: _Stats) -> list[_Page]:
@@ -109,7 +126,10 @@ def _read_page(page: pdfplumber.page.Page, stats: _Stats) -> _Page:
         raise DocumentLoadError("PDF text is not extractable: its fonts have no Unicode mapping ((cid:…) codes)")
     stats.chars += len(chars)
     stats.cid_chars += cid
-    stats.pages_with_images += bool(_parsed(lambda: page.images))
+    has_images = bool(_parsed(lambda: page.images))
+    stats.pages_with_images += has_images
+    if not chars and has_images:
+        stats.pages_without_text.append(page.page_number)
     tables = _parsed(page.find_tables)
     parts, outside = split_page(tables, chars, page.page_number)
     result = _Page(page.page_number, float(page.width), parts, lines_of(outside))
@@ -236,7 +256,13 @@ def _blocks(items: list[_Item]) -> list[Block]:
 
 def _table(part: TablePart, index: int) -> Table:
     cells = [
-        Cell(c.text, c.row, c.col, c.row_span, c.col_span, SourcePos(page=c.page, block=index))
+        Cell(c.text, c.row, c.col, c.row_span, c.col_span,
+             SourcePos(page=c.page, block=index, box=_rounded(c.bbox), after_break=c.after_break,
+                       flows_from_above=c.flows_from_above))
         for c in part.cells
     ]
-    return Table(cells=cells, pos=SourcePos(page=part.page, block=index))
+    return Table(cells=cells, pos=SourcePos(page=part.page, block=index, box=_rounded(part.bbox)))
+
+
+def _rounded(bbox: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    return tuple(round(v, 1) for v in bbox) if bbox else None  # type: ignore[return-value]

@@ -11,16 +11,15 @@ A table that runs over a page break arrives as one part per page. Joining them:
   within ``COLUMN_TOLERANCE``), with the same outer edges;
 * leading rows that repeat the previous table's first rows (Word's "repeat header row") are
   dropped;
-* a **broken row** is merged back. When a row does not fit, Word and LibreOffice print its
-  first lines on page N and the rest at the top of page N+1. The new page's first row R is
-  taken as the rest of the previous page's last row L when (1) R has the same cell layout as
-  L, (2) at least one of R's cells is empty where L's has text (that cell finished before the
-  break), and (3) every non-empty cell of R sits under a non-empty cell of L whose last line
-  runs to the cell's right edge, i.e. was wrapped rather than ended. R's texts are then
-  appended to L's, a vertically merged cell cut by the break gets its row span extended, and
-  R disappears. A complete row fails (3) unless every one of its cells above happens to end in
-  a full line, so ordinary rows are kept apart. (The bottom edge is no help: orphan control
-  can leave a line or two of space under text that continues on the next page.)
+* a **broken row** is *not* merged here. When a row does not fit, Word and LibreOffice print
+  its first lines on page N and the rest at the top of page N+1, which arrives as a row of its
+  own. Whether it is the rest of the row above or a new row depends on what its columns mean
+  (a row without a target of its own, whose texts continue wrapped texts above, is a rest),
+  so the decision is the parser's (``extract/parser/continuation.py``). The reader supplies
+  the evidence: each cell of the new page's first row is marked ``after_break``, and
+  ``flows_from_above`` when the cell above it ended in a wrapped line (its last line runs to
+  the cell's right edge; the bottom edge is no help: orphan control can leave a line or two of
+  space under text that continues on the next page).
 * otherwise a vertical merge that already spans rows above the break (a 一级指标 label) and
   continues as an empty cell at the top of the new page is extended over it.
 
@@ -57,6 +56,9 @@ class GridCell:
     col_span: int
     page: int
     flowing: bool = False  # its last line runs to the right edge: the text may go on below
+    after_break: bool = False  # in the first row of a part that continues a table on a new page
+    bbox: BBox | None = None  # the cell's rectangle on its page (for the debug view)
+    flows_from_above: bool = False  # after_break, and the cell above it was flowing
 
 
 @dataclass(slots=True)
@@ -158,6 +160,7 @@ def _cell(layout: _Layout, i: int, lines: list[Line], padding: float, page: int)
         col_span=max(_index(layout.xs, x1) - col, 1),
         page=page,
         flowing=bool(lines) and _runs_to_edge(lines[-1], x1, padding),
+        bbox=layout.boxes[i],
     )
 
 
@@ -202,10 +205,8 @@ def join(prev: TablePart, nxt: TablePart) -> TablePart | None:
     n_rows = nxt.n_rows
     dropped = _repeated_header_rows(prev.cells, cells)
     cells, n_rows = _drop_rows(cells, dropped), n_rows - dropped
-    if _merge_broken_row(prev, cells):
-        cells, n_rows = _drop_rows(cells, 1), n_rows - 1
-    else:
-        cells = _continue_merges(prev, cells)
+    _mark_break(prev, cells)
+    cells = _continue_merges(prev, cells)
     for cell in cells:
         cell.row += prev.n_rows
     return TablePart(prev.page, prev.bbox, prev.xs, prev.n_rows + n_rows, prev.cells + cells, nxt.last_page)
@@ -275,20 +276,13 @@ def _continue_merges(prev: TablePart, cells: list[GridCell]) -> list[GridCell]:
     return kept
 
 
-def _merge_broken_row(prev: TablePart, cells: list[GridCell]) -> bool:
-    """Fold the new page's first row into the previous page's last row if the break split it."""
+def _mark_break(prev: TablePart, cells: list[GridCell]) -> None:
+    """Mark the new page's first row as such, and each of its cells whose text may continue the
+    wrapped text of the cell above it: evidence for the parser, which decides."""
     last = prev.n_rows - 1
     above = {c.col: c for c in prev.cells if c.row <= last < c.row + c.row_span}
-    below = {c.col: c for c in cells if c.row == 0}
-    if not below or {(c.col, c.col_span) for c in above.values()} != {(c.col, c.col_span) for c in below.values()}:
-        return False
-    finished_early = any(not b.text and above[col].text for col, b in below.items())
-    continues = all(above[col].text and above[col].flowing for col, b in below.items() if b.text)
-    if not (finished_early and continues):
-        return False
-    for col, piece in below.items():
-        top = above[col]
-        top.text = join_pieces(top.text, piece.text)
-        top.row_span += piece.row_span - 1
-        top.flowing = piece.flowing
-    return True
+    for cell in cells:
+        if cell.row == 0:
+            cell.after_break = True
+            top = above.get(cell.col)
+            cell.flows_from_above = bool(top and top.text and top.flowing and top.col_span == cell.col_span)

@@ -1,6 +1,8 @@
 """Plain-text exports of goal tables: Word "save as text" and tab-separated rows.
 
-Two layouts occur and a file uses one of them:
+Two layouts occur, and a file may hold both (a Word export with a tab-separated table pasted
+below it), so the layout is chosen per block: a block starts at a paragraph line that does not
+continue a cell, and the layout most of its tab-holding lines follow is used for it.
 
 * **cell per line** (Word export): every table cell is a line starting with a tab, rows are
   separated by a blank line, an empty merged cell is a bare tab; other lines are paragraphs.
@@ -21,17 +23,33 @@ from extract.readers.encoding import decode
 from extract.text import strip_markers
 
 
-def read(data: bytes) -> Document:
-    text, encoding = decode(data)
+def read(data: bytes, encoding: str | None = None) -> Document:
+    text, encoding = decode(data, encoding)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     builder = _Builder()
     cells = [_cell_text(ln) for ln in lines]
-    if _is_cell_per_line(lines, cells):
-        _read_cell_per_line(lines, cells, builder)
-    else:
-        _read_tab_separated(lines, builder)
-    builder.end_table()
+    for start, end in _blocks(lines, cells):
+        if _is_cell_per_line(lines[start:end], cells[start:end]):
+            _read_cell_per_line(lines[start:end], cells[start:end], builder, start + 1)
+        else:
+            _read_tab_separated(lines[start:end], builder, start + 1)
+        builder.end_table()
     return Document(blocks=builder.blocks, file_format="txt", encoding=encoding)
+
+
+def _blocks(lines: list[str], cells: list[str | None]) -> list[tuple[int, int]]:
+    """Line ranges [start, end) that each follow one layout.
+
+    A block starts at a line without a tab (a title, a unit line) unless it directly follows a
+    cell line, where it is the rest of a cell holding a line break.
+    """
+    starts = [0]
+    for i in range(1, len(lines)):
+        line, before = lines[i], lines[i - 1]
+        if line.strip() and "\t" not in line and cells[i - 1] is None and "\t" not in before:
+            if i != starts[-1]:
+                starts.append(i)
+    return list(zip(starts, [*starts[1:], len(lines)]))
 
 
 def _is_cell_per_line(lines: list[str], cells: list[str | None]) -> bool:
@@ -87,10 +105,10 @@ class _Builder:
             self.blocks.append(Paragraph(text, SourcePos(line=line, block=len(self.blocks))))
 
 
-def _read_cell_per_line(lines: list[str], cells: list[str | None], builder: _Builder) -> None:
+def _read_cell_per_line(lines: list[str], cells: list[str | None], builder: _Builder, first: int = 1) -> None:
     row: list[tuple[str, int]] = []
     previous_was_cell = False
-    for number, (line, cell) in enumerate(zip(lines, cells), start=1):
+    for number, (line, cell) in enumerate(zip(lines, cells), start=first):
         if cell is None and line.startswith("\t"):
             cell = line[1:]  # a stray TSV-like line in a cell-per-line file: kept as one cell, as before
         if cell is not None:
@@ -109,8 +127,8 @@ def _read_cell_per_line(lines: list[str], cells: list[str | None], builder: _Bui
     builder.add_row(row)
 
 
-def _read_tab_separated(lines: list[str], builder: _Builder) -> None:
-    for number, line in enumerate(lines, start=1):
+def _read_tab_separated(lines: list[str], builder: _Builder, first: int = 1) -> None:
+    for number, line in enumerate(lines, start=first):
         if "\t" in line:
             builder.add_row([(cell, number) for cell in line.split("\t")])
         elif line.strip():

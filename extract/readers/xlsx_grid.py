@@ -87,18 +87,18 @@ def _table(grid: SheetGrid, merges: list[Merge], top: int, bottom: int, block: i
         covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
         text = grid.values[(r0, c0)]
         span = index[c1 - 1] - index[c0] + 1
-        cells.append(Cell(text, r0 - top, index[c0], r1 - r0, span, SourcePos(sheet=grid.name, line=r0 + 1)))
+        cells.append(Cell(text, r0 - top, index[c0], r1 - r0, span, SourcePos(sheet=grid.name, line=r0 + 1, col=c0 + 1)))
     for r in range(top, bottom):
         for c in columns:
             if (r, c) not in covered:
                 text = grid.values.get((r, c), "")
-                cells.append(Cell(text, r - top, index[c], pos=SourcePos(sheet=grid.name, line=r + 1)))
+                cells.append(Cell(text, r - top, index[c], pos=SourcePos(sheet=grid.name, line=r + 1, col=c + 1)))
     cells.sort(key=lambda cell: (cell.row, cell.col))
     if len(columns) < columns[-1] - columns[0] + 1:
         grid.notes.append(f"sheet {grid.name}: {columns[-1] - columns[0] + 1 - len(columns):,} empty columns of the "
                           f"table at row {top + 1} were left out (a cell far to the right, e.g. column "
                           f"{_letter(columns[-1])})")
-    return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, block=block))
+    return Table(cells=cells, pos=SourcePos(sheet=grid.name, line=top + 1, col=columns[0] + 1, block=block))
 
 
 def _columns(grid: SheetGrid, merges: list[Merge], top: int, bottom: int) -> list[int]:
