@@ -21,8 +21,12 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.errors import DocumentLoadError
+
+if TYPE_CHECKING:
+    from pipelines.archives import MemberName
 
 HIDDEN = "hidden file or folder (name starts with a dot)"
 OFFICE_LOCK = "Office lock file (~$…) of a document that was open in Word or Excel"
@@ -276,22 +280,28 @@ def _listed(package: zipfile.ZipFile, path: Path, parts: tuple, outer: Input, ch
             continue
         key = (*parts, archives.SEPARATOR, *names)
         item = Input(path, source, None if exact else raw, (*chain, member.index), size=member.size)
-        if is_zip and chain:
-            inputs.append((key, Input(item.path, item.source_path, item.raw_path, item.member, archives.TOO_DEEP,
-                                      member.size)))
-        elif is_zip:
-            try:
-                with archives.open_nested(package, member, found.max_file_bytes) as inner:
-                    if archives.is_office_package(inner):
-                        inputs.append((key, item))
-                    else:
-                        inputs += _listed(inner, path, key, item, item.member, found)
-            except DocumentLoadError as exc:
-                inputs.append((key, Input(item.path, item.source_path, item.raw_path, item.member, str(exc),
-                                          member.size)))
-        else:
-            inputs.append((key, item))
+        inputs += _nested(package, member, key, item, found) if is_zip else [(key, item)]
     return inputs
+
+
+def _nested(package: zipfile.ZipFile, member: MemberName, key: tuple, item: Input,
+            found: Discovery) -> list[tuple[tuple, Input]]:
+    """A zip inside an archive: its members (opened once, in memory, after the limit checks),
+    or one failed input when it is too deep, too big or corrupt."""
+    from pipelines import archives
+
+    def failing(error: str) -> list[tuple[tuple, Input]]:
+        return [(key, Input(item.path, item.source_path, item.raw_path, item.member, error, item.size))]
+
+    if len(item.member) > 1:
+        return failing(archives.TOO_DEEP)
+    try:
+        with archives.open_nested(package, member, found.max_file_bytes) as inner:
+            if archives.is_office_package(inner):
+                return [(key, item)]  # a .docx saved as .zip
+            return _listed(inner, item.path, key, item, item.member, found)
+    except DocumentLoadError as exc:
+        return failing(str(exc))
 
 
 def _identity(path: Path) -> tuple[int, int]:
