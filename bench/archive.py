@@ -77,7 +77,7 @@ def _txt(folder: Path, i: int, rng: random.Random) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8").replace("绩效目标表", f"绩效目标表（{i}）", 1)
     out = folder / f"{i:05d}.txt"
-    out.write_bytes(text.replace("100", str(rng.randint(50, 150)), 1).encode("gb18030"))
+    out.write_bytes((text + f"\n{rng.randint(0, 10**9)}\n").encode("gb18030"))  # other bytes, same table
     return out
 
 
