@@ -114,23 +114,19 @@ class _Parser:
         text = clean(para.text)
         if not text:
             return
+        current = self.current
         if self.lex.is_title_paragraph(text):
             self._open(text, para.pos)
-        elif (phase := self.lex.phase_of(text)) and self.current:
-            self.current.phase, self.current.skipping = phase, None
-        elif self.lex.is_section_heading(text) and self.current and self._has_grid(self.current):
-            self.current.closed, self.current.skipping = True, text  # rows below it are another table's
-            self.recent = [text]
-        elif self.current and self.lex.is_non_indicator(text) and len(compact(text)) <= _BLOCK_NAME_MAX:
-            self.current.skipping = text  # 项目支出明细 printed above its grid: that grid is passed over
-            self.current.closed = self._has_grid(self.current)
-        elif (year := _YEAR_LINE.fullmatch(compact(text))) and self.current and not self._has_grid(self.current):
-            self.current.title_years.append(int(year.group(1)))
-        elif self.current and not self._has_grid(self.current) and self.current.form.label_line(text):
+        elif self._marker(text):
+            pass
+        elif current and self.lex.is_non_indicator(text) and len(compact(text)) <= _BLOCK_NAME_MAX:
+            current.skipping = text  # 项目支出明细 printed above its grid: that grid is passed over
+            current.closed = current.grid is not None
+        elif current and current.grid is None and current.form.label_line(text):
             pass  # 预算单位：… 金额单位：万元, read into the open form
         elif unit := money_unit_in(text):
-            if self.current and not self._has_grid(self.current):
-                self.current.form.declare_unit(unit, text)
+            if current and current.grid is None:
+                current.form.declare_unit(unit, text)
             else:  # no form open (nothing yet, or the last grid is done): the unit heads the next table
                 self.pending_unit = unit
         elif label_pairs(text, self.lex) and len(text) < 120:
@@ -138,27 +134,31 @@ class _Parser:
         else:
             self.recent = [*self.recent[-(_CONTEXT_PARAGRAPHS - 1):], text]
 
-    @staticmethod
-    def _has_grid(builder: _Builder) -> bool:
-        return builder.grid is not None
+    def _marker(self, text: str) -> bool:
+        """Lines that steer the parse wherever they are printed, as a paragraph or a one-cell
+        row: a grid's phase (长期绩效指标), a heading that ends the grid (附：…), a year line
+        under the title (（2021年度）). False when ``text`` is none of them."""
+        current = self.current
+        if current is None:
+            return False
+        if phase := self.lex.phase_of(text):
+            current.phase, current.skipping = phase, None
+        elif current.grid is not None and self.lex.is_section_heading(text):
+            current.closed, current.skipping = True, text  # rows below it are another table's
+            self.recent = [text]
+        elif current.grid is None and (year := _YEAR_LINE.fullmatch(compact(text))):
+            current.title_years.append(int(year.group(1)))
+        else:
+            return False
+        return True
 
     def row(self, row: Row, table_pos: SourcePos) -> None:
         filled = [t for t in texts(row) if t]
         if not filled:
             return
-        if len(filled) == 1 and (phase := self.lex.phase_of(filled[0])) and self.current:
-            self.current.phase = phase
-            self.current.skipping = None
-            return
         if len(filled) == 1 and self.lex.is_title(filled[0]):
-            self._title_row(filled[0], row[0].pos or table_pos)
-            return
-        if len(filled) == 1 and self.lex.is_section_heading(filled[0]) and self.current and self.current.grid:
-            self.current.closed, self.current.skipping = True, filled[0]
-            return
-        if (len(filled) == 1 and (year := _YEAR_LINE.fullmatch(compact(filled[0])))
-                and self.current and not self._has_grid(self.current)):
-            self.current.title_years.append(int(year.group(1)))
+            return self._title_row(filled[0], row[0].pos or table_pos)
+        if len(filled) == 1 and self._marker(filled[0]):
             return
         builder = self.current or self._open(None, table_pos)
         self._feed(builder, row)
