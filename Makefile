@@ -24,7 +24,7 @@ test: $(STAMP)
 
 ## docs: regenerate docs/schema.md and docs/findings.md from the code
 docs: $(STAMP)
-	$(BIN)/python -m pipelines.docs
+	$(BIN)/python -m goaltables.pipelines.docs
 
 ## fixtures: regenerate tests/fixtures/files from samples/ and the trap fixtures (needs LibreOffice)
 fixtures: $(STAMP)

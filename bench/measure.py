@@ -11,8 +11,8 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 
 
 def measure(label: str, files: list[Path], work: Callable[[Path, bytes], object]) -> dict[str, float]:

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from bench import word_pdf
-from pipelines.batch import run
-from pipelines.settings import Settings
+from goaltables.pipelines.batch import run
+from goaltables.pipelines.settings import Settings
 
 GOALS = {"docx": 3.0, "pdf": 1.3}  # ours may be at most this many times slower than the library
 

@@ -18,7 +18,7 @@ import pdfplumber
 from lxml import etree
 
 from bench.measure import compare
-from extract import libreoffice
+from goaltables.extract import libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "files" / "docx"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import load
+from goaltables.pipelines import load
 
 COPY_SHARE = 0.5  # a unit "copies" when one target text fills at least half of its indicators
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from extract.findings import Finding
-from extract.model import SourcePos
+from goaltables.extract.findings import Finding
+from goaltables.extract.model import SourcePos
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extract.errors import DocumentLoadError, MissingToolError
+from goaltables.extract.errors import DocumentLoadError, MissingToolError
 
 PROFILES_ENV = "GOALTABLES_OFFICE_PROFILES"
 

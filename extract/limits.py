@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from extract.errors import DocumentLoadError
+from goaltables.extract.errors import DocumentLoadError
 
 DEFAULT_MAX_UNZIPPED_MB = 500
 DEFAULT_MAX_ZIP_RATIO = 200

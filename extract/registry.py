@@ -10,19 +10,19 @@ import functools
 import importlib
 from collections.abc import Callable
 
-from extract.errors import UnsupportedFormatError
-from extract.model import Document
+from goaltables.extract.errors import UnsupportedFormatError
+from goaltables.extract.model import Document
 
 Reader = Callable[[bytes], Document]
 
 READERS: dict[str, str] = {
-    "txt": "extract.readers.text",
-    "docx": "extract.readers.docx",
-    "doc": "extract.readers.doc",
-    "pdf": "extract.readers.pdf",
-    "xlsx": "extract.readers.xlsx",
-    "xls": "extract.readers.xls",
-    "html": "extract.readers.html",
+    "txt": "goaltables.extract.readers.text",
+    "docx": "goaltables.extract.readers.docx",
+    "doc": "goaltables.extract.readers.doc",
+    "pdf": "goaltables.extract.readers.pdf",
+    "xlsx": "goaltables.extract.readers.xlsx",
+    "xls": "goaltables.extract.readers.xls",
+    "html": "goaltables.extract.readers.html",
 }
 
 
@@ -43,6 +43,6 @@ def reader_for(file_format: str, encoding: str | None = None) -> Reader:
 
 def read_document(data: bytes) -> Document:
     """Sniff the format from the bytes and run its reader."""
-    from extract.sniff import sniff
+    from goaltables.extract.sniff import sniff
 
     return reader_for(sniff(data))(data)

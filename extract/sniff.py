@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from extract.errors import DocumentLoadError, UnsupportedFormatError
-from extract.limits import check_zip
-from extract.readers.encoding import looks_binary
+from goaltables.extract.errors import DocumentLoadError, UnsupportedFormatError
+from goaltables.extract.limits import check_zip
+from goaltables.extract.readers.encoding import looks_binary
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -6,7 +6,7 @@ import re
 
 from dataclasses import dataclass
 
-from extract.text import clean
+from goaltables.extract.text import clean
 
 _UNIT_LINE = re.compile(r"^(?P<code>\d{6,})\s*(?P<name>\S.*)$")
 _HAN_START = re.compile(r"^[\u4e00-\u9fff]")
@@ -51,8 +51,8 @@ def split_unit_line(line: str | None) -> tuple[str | None, str | None]:
 
 def _is_unit_name(name: str) -> bool:
     """A budget unit's name starts with a Chinese character and is not a unit of measure."""
-    from extract.parser.money_unit import money_unit_in
-    from normalize.units import is_unit
+    from goaltables.extract.parser.money_unit import money_unit_in
+    from goaltables.normalize.units import is_unit
 
     return bool(_HAN_START.match(name)) and not money_unit_in(name) and not is_unit(name)
 

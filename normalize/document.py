@@ -10,19 +10,19 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from extract.findings import Finding
-from extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
-from extract.model import SourcePos
-from extract.parser.lexicon import lexicon
-from extract.parser.money_unit import without_unit_declaration
-from extract.text import compact
-from normalize import codes
-from normalize.money import parse_number, show, to_wan
-from normalize.regions import Region, region_from_code, region_from_name
-from normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
-from normalize.targets import Target, parse_target, printed_unit, unit_word, value_type_of, with_operator
-from normalize.units import canonical_unit
-from normalize.taxonomy import NO_MATCH, Match, Taxonomy
+from goaltables.extract.findings import Finding
+from goaltables.extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
+from goaltables.extract.model import SourcePos
+from goaltables.extract.parser.lexicon import lexicon
+from goaltables.extract.parser.money_unit import without_unit_declaration
+from goaltables.extract.text import compact
+from goaltables.normalize import codes
+from goaltables.normalize.money import parse_number, show, to_wan
+from goaltables.normalize.regions import Region, region_from_code, region_from_name
+from goaltables.normalize.records import ExtraCell, GoalTableRecord, IndicatorRecord, PlanPoint, UnitGoalRecord
+from goaltables.normalize.targets import Target, parse_target, printed_unit, unit_word, value_type_of, with_operator
+from goaltables.normalize.units import canonical_unit
+from goaltables.normalize.taxonomy import NO_MATCH, Match, Taxonomy
 
 VALUE_TYPES = {"定量": "quantitative", "定性": "qualitative"}
 BUDGET_FIELDS = tuple(name for name in FORM_FIELDS if name.startswith("budget_"))

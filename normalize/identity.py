@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from normalize.records import GoalTableRecord, IndicatorRecord
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord
 
 KEY_LENGTH = 16  # hex digits: 64 bits, no collision in any realistic archive
 

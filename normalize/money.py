@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from extract.parser.money_unit import money_units
-from extract.text import compact
+from goaltables.extract.parser.money_unit import money_units
+from goaltables.extract.text import compact
 
 MONEY_QUANTUM = Decimal("0.000001")  # 6 decimals of 万元 = 0.01 元: the output's decimal(18, 6)
 MONEY_LIMIT = Decimal(10) ** 12  # decimal(18, 6) holds 12 integer digits

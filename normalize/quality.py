@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from extract.findings import Finding
-from extract.text import compact
-from normalize.money import show
-from normalize.records import GoalTableRecord, IndicatorRecord
+from goaltables.extract.findings import Finding
+from goaltables.extract.text import compact
+from goaltables.normalize.money import show
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord
 
 if TYPE_CHECKING:
-    from normalize.document import NormalizedDocument
+    from goaltables.normalize.document import NormalizedDocument
 
 MONEY_TOLERANCE = Decimal("0.005")  # 万元: half a 50-yuan rounding step
 WEIGHT_TOTAL = 100.0

@@ -53,8 +53,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from extract.text import clean, compact, halfwidth, is_cjk
-from normalize.units import canonical_unit, unit_spellings
+from goaltables.extract.text import clean, compact, halfwidth, is_cjk
+from goaltables.normalize.units import canonical_unit, unit_spellings
 
 OPS: frozenset[str] = frozenset({">=", "<=", ">", "<", "=", "range"})
 _NEUTRAL = ""  # a prefix word that sets no operator of its own (控制在, 保持)

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from extract.text import compact
+from goaltables.extract.text import compact
 
 FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which no suggestion is made
 MAX_SUGGESTION_SCORE = 0.99  # a suggestion is never as sure as a strict match
@@ -173,7 +173,7 @@ class Taxonomy:
 
     def is_unit(self, text: str) -> bool:
         """Part of the parser's ``Vocabulary``."""
-        from normalize.units import is_unit
+        from goaltables.normalize.units import is_unit
 
         return is_unit(text)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from extract.text import compact
+from goaltables.extract.text import compact
 
 UNITS_PATH = Path(__file__).with_name("units.yaml")
 _BRACKETS = ("()", "[]", "【】", "〔〕")

@@ -26,8 +26,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.errors import DocumentLoadError
-from extract.limits import RATIO_FLOOR_BYTES, LimitExceeded, current
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.limits import RATIO_FLOOR_BYTES, LimitExceeded, current
 
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
@@ -102,7 +102,7 @@ def is_office_package(package: zipfile.ZipFile) -> bool:
 def skip_reason(parts: list[str]) -> tuple[int, str] | None:
     """``(depth, reason)`` when a member is left out: the first path component that is hidden,
     an Office lock file or ``__MACOSX``, as for folders."""
-    from pipelines.discover import HIDDEN, OFFICE_LOCK
+    from goaltables.pipelines.discover import HIDDEN, OFFICE_LOCK
 
     for depth, part in enumerate(parts):
         if part == MACOSX:

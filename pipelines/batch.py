@@ -17,19 +17,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from extract.findings import Finding
-from pipelines import __version__
-from extract.limits import applied
-from pipelines.discover import Discovery, Filters, Input, Skipped, check_inputs_exist, display
-from pipelines.discover import discover as find_inputs
-from pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
-from pipelines.preflight import OutputLock, check_configuration
-from pipelines.process import FileResult, finding_record
-from pipelines.progress import Progress
-from pipelines.records import DocumentRecord
-from pipelines.settings import Settings
-from pipelines.engines import check_engine
-from pipelines.engines import results as engine_results
+from goaltables.extract.findings import Finding
+from goaltables.pipelines import __version__
+from goaltables.extract.limits import applied
+from goaltables.pipelines.discover import Discovery, Filters, Input, Skipped, check_inputs_exist, display
+from goaltables.pipelines.discover import discover as find_inputs
+from goaltables.pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
+from goaltables.pipelines.preflight import OutputLock, check_configuration
+from goaltables.pipelines.process import FileResult, finding_record
+from goaltables.pipelines.progress import Progress
+from goaltables.pipelines.records import DocumentRecord
+from goaltables.pipelines.settings import Settings
+from goaltables.pipelines.engines import check_engine
+from goaltables.pipelines.engines import results as engine_results
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")

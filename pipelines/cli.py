@@ -8,19 +8,19 @@ import sys
 import textwrap
 from pathlib import Path
 
-from pipelines import __version__
-from pipelines.batch import RunSummary, discover, run
-from pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
-from pipelines.preflight import PreflightError, check_configuration
-from pipelines.progress import add_log_file
-from pipelines.run_options import (
+from goaltables.pipelines import __version__
+from goaltables.pipelines.batch import RunSummary, discover, run
+from goaltables.pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit_options, limit_settings
+from goaltables.pipelines.preflight import PreflightError, check_configuration
+from goaltables.pipelines.progress import add_log_file
+from goaltables.pipelines.run_options import (
     ENGINE_EPILOG, SELECTION_EPILOG, add_engine_options, add_progress_options, add_selection_options, engine_settings,
     failed_lines, selection_settings,
 )
-from pipelines.output import UnsafeOutputError
-from pipelines.schema import SCHEMAS
-from pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
-from pipelines.worker import Terminated, results, sigterm_as_interrupt
+from goaltables.pipelines.output import UnsafeOutputError
+from goaltables.pipelines.schema import SCHEMAS
+from goaltables.pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
+from goaltables.pipelines.worker import Terminated, results, sigterm_as_interrupt
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _analyst_commands() -> list:
     """Commands over an existing output folder, each in its own module (``add_parser`` sets
     ``handler``); imported here so that ``goaltables --help`` lists them."""
-    from pipelines import export, html_report, sql
+    from goaltables.pipelines import export, html_report, sql
 
     return [sql, export, html_report]
 
@@ -217,8 +217,8 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from pipelines import report
-    from pipelines.review_source import is_output_folder, results_from_folder
+    from goaltables.pipelines import report
+    from goaltables.pipelines.review_source import is_output_folder, results_from_folder
 
     writers = {".md": report.markdown, ".markdown": report.markdown, ".html": report.html, ".htm": report.html}
     if args.report is not None and args.report.suffix.lower() not in writers:
@@ -239,7 +239,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _taxonomy(args: argparse.Namespace) -> int:
-    from pipelines.taxonomy_report import taxonomy_report
+    from goaltables.pipelines.taxonomy_report import taxonomy_report
 
     if args.taxonomy is not None:
         Settings(taxonomy=args.taxonomy)  # validates the path

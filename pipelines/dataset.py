@@ -15,8 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from pipelines.output import MANIFEST, table_dir
-from pipelines.schema import SCHEMA_VERSION, SCHEMAS
+from goaltables.pipelines.output import MANIFEST, table_dir
+from goaltables.pipelines.schema import SCHEMA_VERSION, SCHEMAS
 
 
 class NotAnOutputFolder(FileNotFoundError):

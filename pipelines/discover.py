@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.errors import DocumentLoadError
+from goaltables.extract.errors import DocumentLoadError
 
 if TYPE_CHECKING:
-    from pipelines.archives import MemberName
+    from goaltables.pipelines.archives import MemberName
 
 HIDDEN = "hidden file or folder (name starts with a dot)"
 OFFICE_LOCK = "Office lock file (~$…) of a document that was open in Word or Excel"
@@ -219,7 +219,7 @@ def _kind(entry: os.DirEntry, visited: set[tuple[int, int]], output: tuple[int, 
 
 def _file(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple[tuple, Input]]:
     """A file found: itself, or the members of a zip archive (each with its sort key)."""
-    from pipelines.archives import is_archive
+    from goaltables.pipelines.archives import is_archive
 
     if not is_archive(parts[-1]):
         return [(parts, _input(path, parts))]
@@ -228,14 +228,14 @@ def _file(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple[tu
 
 def _is_document(kind: str, parts: tuple[str, ...]) -> bool:
     """Whether ``--include`` applies: to files, not to folders and archives (their contents)."""
-    from pipelines.archives import is_archive
+    from goaltables.pipelines.archives import is_archive
 
     return kind == "file" and not is_archive(parts[-1])
 
 
 def _members(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple[tuple, Input]]:
     """The members of the archive at ``path``, and of the zips inside it (one level)."""
-    from pipelines import archives
+    from goaltables.pipelines import archives
 
     base = _input(path, parts)
     try:
@@ -251,7 +251,7 @@ def _members(path: Path, parts: tuple[str, ...], found: Discovery) -> list[tuple
 def _listed(package: zipfile.ZipFile, path: Path, parts: tuple, outer: Input, chain: tuple[int, ...],
             found: Discovery) -> list[tuple[tuple, Input]]:
     """Inputs for the members of an open archive; ``outer`` is the archive's own input."""
-    from pipelines import archives
+    from goaltables.pipelines import archives
 
     inputs: list[tuple[tuple, Input]] = []
     skipped_prefixes: set[str] = set()
@@ -288,7 +288,7 @@ def _nested(package: zipfile.ZipFile, member: MemberName, key: tuple, item: Inpu
             found: Discovery) -> list[tuple[tuple, Input]]:
     """A zip inside an archive: its members (opened once, in memory, after the limit checks),
     or one failed input when it is too deep, too big or corrupt."""
-    from pipelines import archives
+    from goaltables.pipelines import archives
 
     def failing(error: str) -> list[tuple[tuple, Input]]:
         return [(key, Input(item.path, item.source_path, item.raw_path, item.member, error, item.size))]

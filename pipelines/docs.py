@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from extract.findings import CATALOGUE
-from pipelines.schema import SCHEMA_VERSION, SCHEMAS
+from goaltables.extract.findings import CATALOGUE
+from goaltables.pipelines.schema import SCHEMA_VERSION, SCHEMAS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 INTRO = {
@@ -102,7 +102,7 @@ def findings_page() -> str:
 
 def cli_page() -> str:
     """Every command's --help, exactly as the program prints it."""
-    from pipelines.cli import build_parser
+    from goaltables.pipelines.cli import build_parser
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # argparse keeps subcommands only here

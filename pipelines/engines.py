@@ -19,12 +19,12 @@ import logging
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
 
-from pipelines.discover import Input
-from pipelines.preflight import PreflightError
-from pipelines.process import FileResult, failed_result
-from pipelines.settings import Settings
-from pipelines.worker import process_input
-from pipelines.worker import results as local_results
+from goaltables.pipelines.discover import Input
+from goaltables.pipelines.preflight import PreflightError
+from goaltables.pipelines.process import FileResult, failed_result
+from goaltables.pipelines.settings import Settings
+from goaltables.pipelines.worker import process_input
+from goaltables.pipelines.worker import results as local_results
 
 log = logging.getLogger(__name__)
 ENGINES = ("local", "dask")

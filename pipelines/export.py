@@ -17,11 +17,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from pipelines.dataset import check_folder
-from pipelines.flatten import headers, is_money, rows
-from pipelines.labels import column_label, table_label
-from pipelines.schema import SCHEMAS
-from pipelines.textgrid import cell, width
+from goaltables.pipelines.dataset import check_folder
+from goaltables.pipelines.flatten import headers, is_money, rows
+from goaltables.pipelines.labels import column_label, table_label
+from goaltables.pipelines.schema import SCHEMAS
+from goaltables.pipelines.textgrid import cell, width
 
 EXCEL_MAX_ROWS = 1_048_576 - 1  # one row is the header
 EXCEL_MAX_CELL = 32_767
@@ -124,7 +124,7 @@ def _summary(book: Any, out_dir: Path) -> None:
     the figure a reviewer is asked for first, so nobody sums the copies by hand."""
     from openpyxl.styles import Font
 
-    from pipelines import load
+    from goaltables.pipelines import load
 
     rows = load.duckdb(out_dir).execute("""
         SELECT coalesce(unit_name, '（未注明单位）'), count(*) FILTER (table_kind = 'project'),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipelines import load
+from goaltables.pipelines import load
 
 PRIMARY = "goal_tables WHERE is_primary"
 PRIMARY_ROWS = "indicators i JOIN goal_tables t USING (table_id, doc_id) WHERE t.is_primary"
@@ -38,7 +38,7 @@ class Figures:
 
 
 def compute(out_dir: Path) -> Figures:
-    from pipelines.dataset import manifest
+    from goaltables.pipelines.dataset import manifest
 
     con = load.duckdb(out_dir)
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.dataset import read_table
-from pipelines.labels import code_label, column_label
-from pipelines.schema import SCHEMAS, code_columns
-from pipelines.textgrid import cell
+from goaltables.pipelines.dataset import read_table
+from goaltables.pipelines.labels import code_label, column_label
+from goaltables.pipelines.schema import SCHEMAS, code_columns
+from goaltables.pipelines.textgrid import cell
 
 NAMED_CODES = {"file_format", "encoding", "money_unit"}  # their codes are already what people say
 

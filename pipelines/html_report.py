@@ -17,10 +17,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from pipelines import __version__
-from pipelines.figures import Figures, compute
-from pipelines.labels import code_label, place_label
-from pipelines.svg import Bar, bars, legend
+from goaltables.pipelines import __version__
+from goaltables.pipelines.figures import Figures, compute
+from goaltables.pipelines.labels import code_label, place_label
+from goaltables.pipelines.svg import Bar, bars, legend
 
 TOP_N = 15  # bars per chart; the tables below the charts list everything
 MAX_FINDING_ROWS = 5000  # beyond this the page gets slow to open; `goaltables check --report` lists all

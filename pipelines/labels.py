@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from normalize.taxonomy import default_taxonomy
+from goaltables.normalize.taxonomy import default_taxonomy
 
 LABELS_PATH = Path(__file__).with_name("labels_zh.yaml")
 

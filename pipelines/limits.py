@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipelines.discover import SKIP_REASONS
-from pipelines.settings import (
+from goaltables.pipelines.discover import SKIP_REASONS
+from goaltables.pipelines.settings import (
     DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TABLE_CELLS, DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO, DEFAULT_TIMEOUT_S,
 )
 

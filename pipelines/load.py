@@ -1,6 +1,6 @@
 """The notebook entry point: an output folder as pandas DataFrames or a DuckDB connection.
 
-    from pipelines import load
+    from goaltables.pipelines import load
     t = load.tables("output")                       # dict: documents, goal_tables, indicators, …
     t["goal_tables"].query("is_primary").groupby("unit_name").budget_total.sum()
     con = load.duckdb("output")                     # views of the same tables, plus `codes`
@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.dataset import check_folder, read_table
-from pipelines.labels import code_names
-from pipelines.output import table_dir
-from pipelines.schema import SCHEMAS, code_columns
+from goaltables.pipelines.dataset import check_folder, read_table
+from goaltables.pipelines.labels import code_names
+from goaltables.pipelines.output import table_dir
+from goaltables.pipelines.schema import SCHEMAS, code_columns
 
 TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 

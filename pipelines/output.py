@@ -24,8 +24,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from pipelines.primary import mark_primaries
-from pipelines.schema import SCHEMAS, to_table
+from goaltables.pipelines.primary import mark_primaries
+from goaltables.pipelines.schema import SCHEMAS, to_table
 
 FLUSH_ROWS = 5000
 PART_ROWS = 1_000_000  # rows per part file; a table larger than this gets part-00001 and on

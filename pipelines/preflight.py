@@ -18,8 +18,8 @@ import os
 import shutil
 from pathlib import Path
 
-from extract.errors import GoalTablesError
-from pipelines.settings import Settings
+from goaltables.extract.errors import GoalTablesError
+from goaltables.pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class PreflightError(GoalTablesError):
 def check_configuration(settings: Settings) -> None:
     """Load the taxonomy once in the main process: a bad file stops the run here, and forked
     workers inherit the loaded copy instead of each failing every file as an internal error."""
-    from pipelines.process import _taxonomy
+    from goaltables.pipelines.process import _taxonomy
 
     try:
         _taxonomy(settings.taxonomy)

@@ -17,23 +17,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import extract
-import normalize
-import pipelines
-from extract.errors import DocumentLoadError
-from extract.findings import CATALOGUE, Finding
-from extract.limits import LimitExceeded, applied
-from extract.parser import parse
-from extract.parser.lexicon import lexicon
-from extract.registry import reader_for
-from extract.sniff import sniff
-from normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
-from normalize.identity import assign_keys
-from normalize.quality import check_document
-from normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
-from normalize.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
-from pipelines.records import DocumentRecord, FindingRecord
-from pipelines.settings import Settings
+from goaltables import extract, normalize, pipelines
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.findings import CATALOGUE, Finding
+from goaltables.extract.limits import LimitExceeded, applied
+from goaltables.extract.parser import parse
+from goaltables.extract.parser.lexicon import lexicon
+from goaltables.extract.registry import reader_for
+from goaltables.extract.sniff import sniff
+from goaltables.normalize.document import NormalizedDocument, indicator_id, normalize_document, table_id
+from goaltables.normalize.identity import assign_keys
+from goaltables.normalize.quality import check_document
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
+from goaltables.normalize.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
+from goaltables.pipelines.records import DocumentRecord, FindingRecord
+from goaltables.pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import time
 from contextlib import ExitStack
 from types import TracebackType
 
-log = logging.getLogger("pipelines.batch")
+log = logging.getLogger("goaltables.pipelines.batch")
 EVERY_S = 3.0  # seconds between plain progress lines
 
 

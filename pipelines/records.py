@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from normalize.records import col
+from goaltables.normalize.records import col
 
 
 @dataclass(slots=True)

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from normalize.money import show
-from normalize.records import GoalTableRecord
-from pipelines.labels import code_label, place_label
-from pipelines.process import FileResult
-from pipelines.records import FindingRecord
+from goaltables.normalize.money import show
+from goaltables.normalize.records import GoalTableRecord
+from goaltables.pipelines.labels import code_label, place_label
+from goaltables.pipelines.process import FileResult
+from goaltables.pipelines.records import FindingRecord
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 LABEL = {"error": "ERROR  ", "warning": "WARNING", "info": "info   "}

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipelines.dataset import check_folder, read_table
-from pipelines.process import FileResult
-from pipelines.schema import TABLES
+from goaltables.pipelines.dataset import check_folder, read_table
+from goaltables.pipelines.process import FileResult
+from goaltables.pipelines.schema import TABLES
 
 
 def is_output_folder(path: Path) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipelines.settings import DEFAULT_SLOW_AFTER_S
+from goaltables.pipelines.settings import DEFAULT_SLOW_AFTER_S
 
 SELECTION_EPILOG = """\
 zip archives:

@@ -20,8 +20,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from normalize.records import MONEY_PRECISION, MONEY_SCALE, GoalTableRecord, IndicatorRecord, UnitGoalRecord
-from pipelines.records import DocumentRecord, FindingRecord
+from goaltables.normalize.records import MONEY_PRECISION, MONEY_SCALE, GoalTableRecord, IndicatorRecord, UnitGoalRecord
+from goaltables.pipelines.records import DocumentRecord, FindingRecord
 
 SCHEMA_VERSION = "2"  # 2: a folder per table, decimal money, table_key, structured provenance
 TABLES: dict[str, type] = {

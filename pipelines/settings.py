@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.errors import GoalTablesError
-from extract.limits import DEFAULT_MAX_TABLE_CELLS, DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO, ReadLimits
+from goaltables.extract.errors import GoalTablesError
+from goaltables.extract.limits import DEFAULT_MAX_TABLE_CELLS, DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO, ReadLimits
 
 __all__ = ["DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED_MB", "DEFAULT_MAX_ZIP_RATIO", "Settings", "SettingsError"]
 
@@ -84,8 +84,8 @@ class Settings:
     @staticmethod
     def _check_lexicon(path: Path) -> None:
         """Load the extra lexicon now, so a bad file stops the run before any work."""
-        from extract.errors import ConfigError
-        from extract.parser.lexicon import lexicon
+        from goaltables.extract.errors import ConfigError
+        from goaltables.extract.parser.lexicon import lexicon
 
         if not path.is_file():
             raise SettingsError(f"lexicon file {path} does not exist")

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipelines.textgrid import cell, render
+from goaltables.pipelines.textgrid import cell, render
 
 EPILOG = """\
 tables (views): documents, goal_tables, indicators, unit_goals, findings; codes (column,
@@ -63,7 +63,7 @@ def query(out_dir: Path, text: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and rows of ``text`` run against the folder's views."""
     import duckdb
 
-    from pipelines import load
+    from goaltables.pipelines import load
 
     con = load.duckdb(out_dir)
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from pipelines.textgrid import width as text_width
+from goaltables.pipelines.textgrid import width as text_width
 
 PALETTE = ("#2f6db5", "#e08a2e", "#3d9a6b", "#b8453c", "#7a5bb5", "#8c8c8c")
 BAR, GAP, LABEL_PX, VALUE_PX, CHART_PX = 20, 6, 210, 110, 720

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from normalize.taxonomy import load_taxonomy
-from pipelines.dataset import read_table
+from goaltables.normalize.taxonomy import load_taxonomy
+from goaltables.pipelines.dataset import read_table
 
 
 def taxonomy_report(extra: Path | None, unmapped_dir: Path | None) -> str:

@@ -39,13 +39,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from extract import libreoffice
-from extract.errors import DocumentLoadError
-from pipelines import archives
-from pipelines.capture import captured
-from pipelines.discover import Input
-from pipelines.process import FileResult, failed_result, out_of_memory, process_file
-from pipelines.settings import Settings
+from goaltables.extract import libreoffice
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.pipelines import archives
+from goaltables.pipelines.capture import captured
+from goaltables.pipelines.discover import Input
+from goaltables.pipelines.process import FileResult, failed_result, out_of_memory, process_file
+from goaltables.pipelines.settings import Settings
 
 Item = Input
 log = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord, UnitGoalRecord
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 REGEN = os.environ.get("GOALTABLES_REGEN_GOLDEN") == "1"

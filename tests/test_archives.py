@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.archives import decode_name
-from pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, main
-from pipelines.discover import Filters, discover
+from goaltables.pipelines.archives import decode_name
+from goaltables.pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, main
+from goaltables.pipelines.discover import Filters, discover
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import output
-from pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
-from pipelines.schema import SCHEMAS
+from goaltables.pipelines import output
+from goaltables.pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
+from goaltables.pipelines.schema import SCHEMAS
 from tests.conftest import SAMPLE_000, SAMPLES
 
 

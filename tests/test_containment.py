@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import worker
-from pipelines.cli import EXIT_SOME_FAILED, main
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.pipelines import worker
+from goaltables.pipelines.cli import EXIT_SOME_FAILED, main
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 from tests.fixtures import make_hostile
 
@@ -89,7 +89,7 @@ def test_huge_html_spans_fail_before_the_grid_is_built(tmp_path: Path) -> None:
 def test_deep_xml_docx_is_read_without_recursion_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.docx"
     path.write_bytes(make_hostile.deep_xml_docx())
-    from extract.readers.docx import read
+    from goaltables.extract.readers.docx import read
 
     assert [b.text for b in read(path.read_bytes()).blocks] == ["绩效目标"]
 

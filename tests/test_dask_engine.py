@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.cli import EXIT_SOME_FAILED, EXIT_USAGE, main
-from pipelines.schema import SCHEMAS
+from goaltables.pipelines.cli import EXIT_SOME_FAILED, EXIT_USAGE, main
+from goaltables.pipelines.schema import SCHEMAS
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 from tests.test_archives import GBK_DOCX, windows_zip
 

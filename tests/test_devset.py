@@ -17,8 +17,8 @@ from types import ModuleType
 
 import pytest
 
-from pipelines.batch import run
-from pipelines.settings import Settings
+from goaltables.pipelines.batch import run
+from goaltables.pipelines.settings import Settings
 
 DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
 ROWS_F1 = 0.98

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from extract import libreoffice
-from extract.errors import DocumentLoadError, MissingToolError
-from extract.goaltable import ROW_FIELDS, RawGoalTable
-from extract.model import Cell, Document, Paragraph, Table
-from extract.parser import Vocabulary, parse
-from extract.readers import doc as doc_reader
-from extract.readers import docx as docx_reader
-from extract.readers import text as text_reader
-from extract.registry import read_document
-from extract.sniff import sniff
+from goaltables.extract import libreoffice
+from goaltables.extract.errors import DocumentLoadError, MissingToolError
+from goaltables.extract.goaltable import ROW_FIELDS, RawGoalTable
+from goaltables.extract.model import Cell, Document, Paragraph, Table
+from goaltables.extract.parser import Vocabulary, parse
+from goaltables.extract.readers import doc as doc_reader
+from goaltables.extract.readers import docx as docx_reader
+from goaltables.extract.readers import text as text_reader
+from goaltables.extract.registry import read_document
+from goaltables.extract.sniff import sniff
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ROOT / "tests" / "fixtures" / "files"
@@ -286,12 +286,12 @@ def test_word_merges_are_not_reported_as_repairs() -> None:
 @pytest.mark.parametrize("name", ["000.docx", "004.docx"])
 def test_word_parse_does_not_depend_on_the_vocabulary(name: str) -> None:
     """Explicit merges leave nothing to realign, so the real taxonomy changes nothing."""
-    taxonomy = pytest.importorskip("normalize.taxonomy")
+    taxonomy = pytest.importorskip("goaltables.normalize.taxonomy")
     try:
         real = taxonomy.default_taxonomy()
         real.is_unit("%")
     except Exception as exc:  # noqa: BLE001 - normalize/ is being built alongside
-        pytest.skip(f"normalize.taxonomy not usable yet: {exc}")
+        pytest.skip(f"goaltables.normalize.taxonomy not usable yet: {exc}")
     document = read_docx(name)
     assert [table_summary(t) for t in parsed_tables(document, real)] == [
         table_summary(t) for t in parsed_tables(document)

@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipelines import output
-from pipelines.cli import main
-from pipelines.schema import KEYS, SCHEMAS
+from goaltables.pipelines import output
+from goaltables.pipelines.cli import main
+from goaltables.pipelines.schema import KEYS, SCHEMAS
 from tests.conftest import FIXTURES, SAMPLES
 
 JOINED = ["indicators", "goal_tables", "documents"]

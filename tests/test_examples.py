@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.cli import main
+from goaltables.pipelines.cli import main
 from tests.conftest import FIXTURES, ROOT, SAMPLES
 
 

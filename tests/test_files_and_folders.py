@@ -15,10 +15,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import discover as discovery
-from pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
-from pipelines.output import OutputWriter
-from pipelines.preflight import OutputLock, remove_stale_staging
+from goaltables.pipelines import discover as discovery
+from goaltables.pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from goaltables.pipelines.output import OutputWriter
+from goaltables.pipelines.preflight import OutputLock, remove_stale_staging
 from tests.conftest import ROOT, SAMPLE_000, SAMPLE_004
 
 GBK_NAME = "预算绩效目标表".encode("gbk") + b".txt"
@@ -199,15 +199,15 @@ def test_stale_staging_cleanup_matches_the_writers_staging_folders(tmp_path: Pat
 
 SLOW_RUN = textwrap.dedent("""\
     import sys, time
-    from pipelines import worker
-    from pipelines.process import process_file
+    from goaltables.pipelines import worker
+    from goaltables.pipelines.process import process_file
 
     def slow(path, source, settings):
         time.sleep(600)
         return process_file(path, source, settings)
 
     worker.process_file = slow
-    from pipelines.cli import main
+    from goaltables.pipelines.cli import main
     sys.exit(main(["extract", *sys.argv[1:], "--quiet", "--jobs", "2"]))
 """)
 

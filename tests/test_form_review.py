@@ -3,14 +3,14 @@ blocks and cell-per-line text quirks. Each test names the wrong result it guards
 
 from __future__ import annotations
 
-from extract.findings import Finding
-from extract.goaltable import ParsedDocument
-from extract.model import Block, Cell, Document, Paragraph, Table
-from extract.parser import parse
-from extract.readers.text import read
-from normalize.document import normalize_document
-from normalize.records import GoalTableRecord
-from normalize.taxonomy import default_taxonomy
+from goaltables.extract.findings import Finding
+from goaltables.extract.goaltable import ParsedDocument
+from goaltables.extract.model import Block, Cell, Document, Paragraph, Table
+from goaltables.extract.parser import parse
+from goaltables.extract.readers.text import read
+from goaltables.normalize.document import normalize_document
+from goaltables.normalize.records import GoalTableRecord
+from goaltables.normalize.taxonomy import default_taxonomy
 
 VOCAB = default_taxonomy()
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值"]

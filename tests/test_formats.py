@@ -63,7 +63,7 @@ def test_a_batch_with_bad_files_keeps_every_good_row(tmp_path: Path) -> None:
     """Each bad file: status failed and one sentence; each good file: all its rows, unchanged."""
     import pandas as pd
 
-    from pipelines.cli import main
+    from goaltables.pipelines.cli import main
 
     assert main(["extract", str(FIXTURES), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("source_path")

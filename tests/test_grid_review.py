@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from extract.findings import Finding
-from extract.goaltable import ParsedDocument
-from extract.model import Cell, Document, Paragraph, Table
-from extract.parser import parse
-from normalize.taxonomy import default_taxonomy
+from goaltables.extract.findings import Finding
+from goaltables.extract.goaltable import ParsedDocument
+from goaltables.extract.model import Cell, Document, Paragraph, Table
+from goaltables.extract.parser import parse
+from goaltables.normalize.taxonomy import default_taxonomy
 
 VOCAB = default_taxonomy()
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值", "度量单位"]
@@ -154,9 +154,9 @@ def test_a_long_term_column_beside_the_annual_target_keeps_its_own_value() -> No
 
 
 def test_a_second_header_of_the_same_meaning_is_kept_as_an_extra_column() -> None:
-    from extract.model import Cell, Document, Paragraph, Table
-    from extract.parser import parse
-    from normalize.taxonomy import default_taxonomy
+    from goaltables.extract.model import Cell, Document, Paragraph, Table
+    from goaltables.extract.parser import parse
+    from goaltables.normalize.taxonomy import default_taxonomy
 
     rows = [["一级指标", "二级指标", "三级指标", "指标值", "年度指标值"], ["产出指标", "数量指标", "发放人数", "≥500人", "≥100人"]]
     table = Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)])

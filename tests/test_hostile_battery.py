@@ -37,7 +37,7 @@ PEAK_LIMIT_KB = 2 * 2**20
 
 MEASURED_RUN = textwrap.dedent("""\
     import resource, subprocess, sys
-    code = subprocess.call([sys.executable, "-m", "pipelines.cli", *sys.argv[1:]])
+    code = subprocess.call([sys.executable, "-m", "goaltables.pipelines.cli", *sys.argv[1:]])
     print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """)
 

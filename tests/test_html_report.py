@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from lxml import html as lxml_html
 
-from pipelines.cli import main
+from goaltables.pipelines.cli import main
 from tests.conftest import FIXTURES, SAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -142,8 +142,8 @@ def test_finding_rows_point_at_file_row_and_place(out: Path, page: Path) -> None
 
 
 def test_a_long_finding_list_is_cut_with_a_note(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import html_report
-    from pipelines.figures import compute
+    from goaltables.pipelines import html_report
+    from goaltables.pipelines.figures import compute
 
     monkeypatch.setattr(html_report, "MAX_FINDING_ROWS", 10)
     dom = lxml_html.fromstring(html_report.render(compute(out), "zh"))

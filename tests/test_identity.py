@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from normalize.identity import content_fields, table_key
-from normalize.records import GoalTableRecord, IndicatorRecord
-from pipelines.process import FileResult, process_file
-from pipelines.settings import Settings
+from goaltables.normalize.identity import content_fields, table_key
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord
+from goaltables.pipelines.process import FileResult, process_file
+from goaltables.pipelines.settings import Settings
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 
 COPIES = {SAMPLE_000: ["docx/000.docx", "pdf/000.pdf", "html/000.html", "xlsx/000.xlsx"],

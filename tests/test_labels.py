@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.process import FileResult, process_file
-from pipelines.settings import Settings
+from goaltables.pipelines.process import FileResult, process_file
+from goaltables.pipelines.settings import Settings
 from tests.conftest import ROOT
 from tests.fixtures.trust_files import GRID_ROWS, form_rows, goal_docx
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.errors import ConfigError
-from extract.parser.lexicon import LEXICON_PATH, build, lexicon
-from pipelines.cli import EXIT_OK, EXIT_USAGE, main
+from goaltables.extract.errors import ConfigError
+from goaltables.extract.parser.lexicon import LEXICON_PATH, build, lexicon
+from goaltables.pipelines.cli import EXIT_OK, EXIT_USAGE, main
 
 TEXT = "\n".join([
     "培训项目绩效目标表",

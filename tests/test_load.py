@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import load
-from pipelines.cli import main
-from pipelines.dataset import NotAnOutputFolder
-from pipelines.labels import column_label
-from pipelines.schema import SCHEMAS, code_columns
+from goaltables.pipelines import load
+from goaltables.pipelines.cli import main
+from goaltables.pipelines.dataset import NotAnOutputFolder
+from goaltables.pipelines.labels import column_label
+from goaltables.pipelines.schema import SCHEMAS, code_columns
 from tests.conftest import SAMPLES
 
 
@@ -106,8 +106,8 @@ def test_duckdb_primary_views_count_each_table_once(tmp_path: Path) -> None:
 
 
 def test_every_finding_code_has_a_chinese_name() -> None:
-    from extract.findings import CATALOGUE
-    from pipelines.labels import code_label
+    from goaltables.extract.findings import CATALOGUE
+    from goaltables.pipelines.labels import code_label
 
     missing = [code for code in CATALOGUE if code_label("code", code) == code]
     assert not missing, f"add them under codes: code: in pipelines/labels_zh.yaml: {missing}"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.parser.money_unit import build, money_unit_in
-from normalize.money import to_wan
-from normalize.quality import build_plausibility
-from pipelines.process import FileResult, process_file
-from pipelines.settings import Settings
+from goaltables.extract.parser.money_unit import build, money_unit_in
+from goaltables.normalize.money import to_wan
+from goaltables.normalize.quality import build_plausibility
+from goaltables.pipelines.process import FileResult, process_file
+from goaltables.pipelines.settings import Settings
 from tests.fixtures.trust_files import form_rows, goal_docx, goal_xlsx
 
 TITLE = "职工技能培训项目绩效目标表"
@@ -129,7 +129,7 @@ def test_money_conversion_factors_come_from_the_data() -> None:
 def test_money_units_data_is_validated_on_load(change: dict, message: str) -> None:
     import yaml
 
-    from extract.parser.money_unit import MONEY_UNITS_PATH
+    from goaltables.extract.parser.money_unit import MONEY_UNITS_PATH
 
     data = yaml.safe_load(MONEY_UNITS_PATH.read_text(encoding="utf-8")) | change
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
@@ -156,7 +156,7 @@ def test_money_unit_line_in_the_unit_name_cell(tmp_path: Path) -> None:
     ("0.00,", 123456, "123.46"), ("#,##0.00,,", 123456789, "123.46"), ("0.00", 50, "50.00"),
 ])
 def test_money_unit_excel_formats_show_what_excel_shows(fmt: str, stored: int, shown: str) -> None:
-    from extract.readers.xlsx_format import display
+    from goaltables.extract.readers.xlsx_format import display
 
     assert display(stored, fmt) == shown
 
@@ -170,7 +170,7 @@ def test_money_unit_short_forms_after_an_amount_come_from_the_data() -> None:
 def test_money_units_short_forms_must_name_known_units() -> None:
     import yaml
 
-    from extract.parser.money_unit import MONEY_UNITS_PATH
+    from goaltables.extract.parser.money_unit import MONEY_UNITS_PATH
 
     data = yaml.safe_load(MONEY_UNITS_PATH.read_text(encoding="utf-8")) | {"amount_suffixes": {"万": "万两"}}
     with pytest.raises(ValueError, match="amount_suffixes must map short forms to units listed under units"):

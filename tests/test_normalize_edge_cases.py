@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from extract.model import Cell, Document, Paragraph, Table
-from extract.parser import parse
-from normalize.document import normalize_document
-from normalize.taxonomy import default_taxonomy
+from goaltables.extract.model import Cell, Document, Paragraph, Table
+from goaltables.extract.parser import parse
+from goaltables.normalize.document import normalize_document
+from goaltables.normalize.taxonomy import default_taxonomy
 
 TAXONOMY = default_taxonomy()
 
@@ -73,7 +73,7 @@ def test_fiscal_parts_are_summed() -> None:
 
 
 def test_a_unit_name_that_only_looks_like_a_place_gets_no_region() -> None:
-    from normalize.regions import region_from_name
+    from goaltables.normalize.regions import region_from_name
 
     assert region_from_name("白杨县档案馆") is None  # no such county: not the bare 县 of Chongqing
     assert region_from_name("桐庐山县总工会") is None  # 庐山 inside another word is not 庐山市

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.cli import EXIT_OK, EXIT_USAGE, main
+from goaltables.pipelines.cli import EXIT_OK, EXIT_USAGE, main
 from tests.conftest import SAMPLE_000, SAMPLE_004
 
 
@@ -81,7 +81,7 @@ def test_an_output_folder_of_the_old_single_file_layout_is_replaced_cleanly(tmp_
 def test_every_table_is_a_folder_of_part_files_with_the_schema_version(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from pipelines.schema import SCHEMA_VERSION, SCHEMAS
+    from goaltables.pipelines.schema import SCHEMA_VERSION, SCHEMAS
 
     out = tmp_path / "out"
     _extract(SAMPLE_000, "--out", out)

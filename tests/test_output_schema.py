@@ -8,9 +8,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import docs
-from pipelines.cli import main
-from pipelines.schema import SCHEMA_VERSION, SCHEMAS
+from goaltables.pipelines import docs
+from goaltables.pipelines.cli import main
+from goaltables.pipelines.schema import SCHEMA_VERSION, SCHEMAS
 from tests.conftest import SAMPLES
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from extract.findings import Finding
-from extract.model import Cell, Document, Paragraph, Table
-from extract.parser import parse
-from extract.readers.text import read
-from normalize.taxonomy import default_taxonomy
+from goaltables.extract.findings import Finding
+from goaltables.extract.model import Cell, Document, Paragraph, Table
+from goaltables.extract.parser import parse
+from goaltables.extract.readers.text import read
+from goaltables.normalize.taxonomy import default_taxonomy
 from tests.conftest import SAMPLE_000, SAMPLE_004
 
 VOCAB = default_taxonomy()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.model import Cell, Document, Paragraph, SourcePos, Table
-from extract.parser import parse
-from extract.readers.pdf import read
-from normalize.taxonomy import default_taxonomy
-from pipelines.process import FileResult, process_file
-from pipelines.settings import Settings
+from goaltables.extract.model import Cell, Document, Paragraph, SourcePos, Table
+from goaltables.extract.parser import parse
+from goaltables.extract.readers.pdf import read
+from goaltables.normalize.taxonomy import default_taxonomy
+from goaltables.pipelines.process import FileResult, process_file
+from goaltables.pipelines.settings import Settings
 from tests.fixtures.make_trust_fixtures import FOOTER, HEADER, N_ROWS, indicator_rows
 
 TRUST = Path(__file__).resolve().parent / "fixtures" / "trust"
@@ -96,7 +96,7 @@ def test_continuation_never_swallows_a_row_with_its_own_target() -> None:
 
 
 def test_pdf_debug_view_draws_the_joins(tmp_path: Path) -> None:
-    from extract.readers.pdf_debug import draw, page_breaks
+    from goaltables.extract.readers.pdf_debug import draw, page_breaks
 
     views = page_breaks((TRUST / "narrow_120.pdf").read_bytes())
     joined = sum(len(v.joined) for v in views.values())
@@ -106,8 +106,8 @@ def test_pdf_debug_view_draws_the_joins(tmp_path: Path) -> None:
 
 
 def test_pdf_repeated_title_is_not_taken_for_a_running_header() -> None:
-    from extract.readers.pdf_pages import strip_running_lines
-    from extract.readers.pdf_text import Line
+    from goaltables.extract.readers.pdf_pages import strip_running_lines
+    from goaltables.extract.readers.pdf_text import Line
 
     class Table:
         bbox = (40.0, 60.0, 500.0, 550.0)

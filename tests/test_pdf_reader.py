@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import DocumentLoadError
-from extract.goaltable import ROW_FIELDS
-from extract.model import Cell, Document, Table
-from extract.parser import parse
-from extract.readers import text as text_reader
-from extract.readers.pdf import read
-from extract.readers.pdf_grid import GridCell, TablePart, join
-from extract.readers.pdf_text import join_pieces, join_words
-from extract.registry import read_document, reader_for
-from extract.text import compact
-from normalize.taxonomy import default_taxonomy
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.goaltable import ROW_FIELDS
+from goaltables.extract.model import Cell, Document, Table
+from goaltables.extract.parser import parse
+from goaltables.extract.readers import text as text_reader
+from goaltables.extract.readers.pdf import read
+from goaltables.extract.readers.pdf_grid import GridCell, TablePart, join
+from goaltables.extract.readers.pdf_text import join_pieces, join_words
+from goaltables.extract.registry import read_document, reader_for
+from goaltables.extract.text import compact
+from goaltables.normalize.taxonomy import default_taxonomy
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 
 PDF_000 = FIXTURES / "pdf" / "000.pdf"
@@ -246,7 +246,7 @@ def test_parser_reads_the_same_rows_as_from_the_text_export(pdf: Path, sample: P
 
 
 def test_debug_view_writes_one_png_per_page(tmp_path: Path) -> None:
-    from extract.readers.pdf_debug import main
+    from goaltables.extract.readers.pdf_debug import main
 
     assert main([str(PDF_004), str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [f"004-p{n}.png" for n in range(1, 5)]

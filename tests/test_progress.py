@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import worker
-from pipelines.cli import EXIT_SOME_FAILED, main
-from pipelines.process import process_file
-from pipelines.progress import Progress
-from pipelines.settings import Settings
+from goaltables.pipelines import worker
+from goaltables.pipelines.cli import EXIT_SOME_FAILED, main
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.progress import Progress
+from goaltables.pipelines.settings import Settings
 from tests.conftest import FIXTURES, SAMPLE_000
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.quality import check_table
-from normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.normalize.quality import check_table
+from goaltables.normalize.records import GoalTableRecord, IndicatorRecord, PlanPoint
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_004
 
 

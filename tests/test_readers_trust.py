@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.process import FileResult, process_file
-from pipelines.settings import Settings, SettingsError
+from goaltables.pipelines.process import FileResult, process_file
+from goaltables.pipelines.settings import Settings, SettingsError
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 from tests.fixtures.trust_files import GRID_ROWS, form_rows, goal_docx
 
@@ -189,7 +189,7 @@ def test_html_declared_gbk_holding_big5_fails_naming_big5(tmp_path: Path) -> Non
 def test_encoding_option_on_the_command_line(tmp_path: Path) -> None:
     import pandas as pd
 
-    from pipelines.cli import main
+    from goaltables.pipelines.cli import main
 
     folder = tmp_path / "in"
     folder.mkdir()

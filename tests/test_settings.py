@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.settings import Settings, SettingsError
+from goaltables.pipelines.settings import Settings, SettingsError
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from extract.errors import DocumentLoadError
-from extract.model import Cell, Document, Paragraph, Table
-from extract.readers import html, xls, xlsx
-from extract.registry import read_document, reader_for
-from extract.sniff import sniff
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Cell, Document, Paragraph, Table
+from goaltables.extract.readers import html, xls, xlsx
+from goaltables.extract.registry import read_document, reader_for
+from goaltables.extract.sniff import sniff
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 from tests import golden
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_004
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.cli import EXIT_USAGE, main
-from pipelines.schema import SCHEMAS
+from goaltables.pipelines.cli import EXIT_USAGE, main
+from goaltables.pipelines.schema import SCHEMAS
 from tests.conftest import FIXTURES, SAMPLES
 
 BY_UNIT = ("SELECT unit_name, sum(budget_total) AS wan FROM goal_tables WHERE is_primary AND unit_name IS NOT NULL "

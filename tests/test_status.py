@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.process import process_file
-from pipelines.settings import Settings
+from goaltables.pipelines.process import process_file
+from goaltables.pipelines.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_004
 
 GRID = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥100人\n效益指标\t社会效益指标\t就业率\t≥90%\n满意度指标\t服务对象满意度指标\t满意度\t≥95%\n"

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.targets import OPS, Target, _parse, parse_target, value_type_of
-from normalize.units import canonical_unit, unit_table
+from goaltables.normalize.targets import OPS, Target, _parse, parse_target, value_type_of
+from goaltables.normalize.units import canonical_unit, unit_table
 
 DATA = Path(__file__).parent / "data" / "target_forms.yaml"
 
@@ -180,7 +180,7 @@ def test_generated_ranges(a: int, b: int, sep: str, unit: str) -> None:
 
 def test_parse_target_swallows_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """The public entry point survives a bug in the grammar and keeps the cell as text."""
-    import normalize.targets as targets
+    import goaltables.normalize.targets as targets
 
     def boom(raw: str | None, hint: str | None) -> Target:
         raise RuntimeError("bug")

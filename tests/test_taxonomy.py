@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from normalize import codes
-from normalize.regions import region_from_code, region_from_name
-from normalize.taxonomy import default_taxonomy, load_taxonomy, strip_decorations
+from goaltables.normalize import codes
+from goaltables.normalize.regions import region_from_code, region_from_name
+from goaltables.normalize.taxonomy import default_taxonomy, load_taxonomy, strip_decorations
 from tests import golden
 from tests.conftest import SAMPLE_000, SAMPLE_004
 

@@ -4,11 +4,11 @@ import codecs
 
 import pytest
 
-from extract.errors import DocumentLoadError
-from extract.model import Paragraph, Table
-from extract.readers.encoding import decode
-from extract.readers.text import read
-from extract.registry import read_document
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Paragraph, Table
+from goaltables.extract.readers.encoding import decode
+from goaltables.extract.readers.text import read
+from goaltables.extract.registry import read_document
 from tests.conftest import ENCODINGS, SAMPLE_000, SAMPLE_004
 
 

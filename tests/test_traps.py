@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.process import EXTRACTION_STAGES, REVIEW_SEVERITIES
+from goaltables.pipelines.process import EXTRACTION_STAGES, REVIEW_SEVERITIES
 from tests import golden
 
 TRAPS = Path(__file__).resolve().parent / "fixtures" / "files" / "traps"

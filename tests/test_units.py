@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalize.units import canonical_unit, is_unit, unit_kind, unit_spellings, unit_table
+from goaltables.normalize.units import canonical_unit, is_unit, unit_kind, unit_spellings, unit_table
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.findings import Finding, raw_cells
-from extract.goaltable import ParsedDocument, RawGoalTable
-from extract.model import Document, Paragraph, SourcePos
-from extract.parser.columns import header_of
-from extract.parser.form import FormReader
-from extract.parser.grid import GridReader
-from extract.parser.labels import label_pairs
-from extract.parser.lexicon import Lexicon, lexicon, money_unit_in
-from extract.parser.narrative import unit_goals
-from extract.parser.phases import merge_phases
-from extract.parser.rows import Row, Vocabulary, table_rows, texts
-from extract.text import clean, compact
+from goaltables.extract.findings import Finding, raw_cells
+from goaltables.extract.goaltable import ParsedDocument, RawGoalTable
+from goaltables.extract.model import Document, Paragraph, SourcePos
+from goaltables.extract.parser.columns import header_of
+from goaltables.extract.parser.form import FormReader
+from goaltables.extract.parser.grid import GridReader
+from goaltables.extract.parser.labels import label_pairs
+from goaltables.extract.parser.lexicon import Lexicon, lexicon, money_unit_in
+from goaltables.extract.parser.narrative import unit_goals
+from goaltables.extract.parser.phases import merge_phases
+from goaltables.extract.parser.rows import Row, Vocabulary, table_rows, texts
+from goaltables.extract.text import clean, compact
 
 __all__ = ["parse", "Vocabulary"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from extract.parser.rows import RowCell, Vocabulary
+from goaltables.extract.parser.rows import RowCell, Vocabulary
 
 REALIGN_MARGIN = 3.0  # how much better than the printed layout a realignment must score
 STAY_BONUS = 1.5  # a cell at its printed column

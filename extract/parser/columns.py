@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.parser.lexicon import HeaderMatch, Lexicon
-from extract.parser.rows import Row, Vocabulary
+from goaltables.extract.parser.lexicon import HeaderMatch, Lexicon
+from goaltables.extract.parser.rows import Row, Vocabulary
 
 MIN_HEADER_ROLES = 3  # distinct roles a row must name to be a grid header
 _NAME_OR_TARGET = frozenset({"level3", "target"})

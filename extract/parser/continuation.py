@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from extract.findings import Finding, raw_cells
-from extract.parser.rows import Row, RowCell, texts
-from extract.text import is_cjk
+from goaltables.extract.findings import Finding, raw_cells
+from goaltables.extract.parser.rows import Row, RowCell, texts
+from goaltables.extract.text import is_cjk
 
 if TYPE_CHECKING:
-    from extract.parser.grid import GridReader
+    from goaltables.extract.parser.grid import GridReader
 
 
 def continues_previous(grid: GridReader, row: Row) -> bool:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extract.findings import Finding, raw_cells
-from extract.goaltable import FormFields
-from extract.parser.labels import LABEL_MAX, MONEY_LABELS, label_pairs, label_run
-from extract.parser.lexicon import Lexicon, money_unit_in
-from extract.parser.rows import Row, RowCell, texts
-from extract.text import compact
+from goaltables.extract.findings import Finding, raw_cells
+from goaltables.extract.goaltable import FormFields
+from goaltables.extract.parser.labels import LABEL_MAX, MONEY_LABELS, label_pairs, label_run
+from goaltables.extract.parser.lexicon import Lexicon, money_unit_in
+from goaltables.extract.parser.rows import Row, RowCell, texts
+from goaltables.extract.text import compact
 
 _UNIT_LINE = re.compile(r"^\d{6}\s*[^\d\s]")
 _AMOUNT = re.compile(r"-?[\d,]+(?:\.\d+)?(?:亿元|万元|千元|元|万)?")

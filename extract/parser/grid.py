@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from extract.findings import Finding, raw_cells
-from extract.goaltable import RawRow
-from extract.parser.align import place
-from extract.parser.continuation import continues_previous
-from extract.parser.columns import GridHeader, add_subheader, assign
-from extract.parser.lexicon import Lexicon
-from extract.parser.rows import Row, RowCell, Vocabulary, texts
+from goaltables.extract.findings import Finding, raw_cells
+from goaltables.extract.goaltable import RawRow
+from goaltables.extract.parser.align import place
+from goaltables.extract.parser.continuation import continues_previous
+from goaltables.extract.parser.columns import GridHeader, add_subheader, assign
+from goaltables.extract.parser.lexicon import Lexicon
+from goaltables.extract.parser.rows import Row, RowCell, Vocabulary, texts
 
 FILLED_DOWN = ("level1", "weight", "level2")
 FIELD_NAMES = {"level1": "一级指标", "level2": "二级指标", "weight": "权重"}

@@ -7,8 +7,8 @@ a title cell (``编制单位 东湖区文化馆 项目负责人 王某``) is one
 
 from __future__ import annotations
 
-from extract.parser.lexicon import Lexicon
-from extract.text import clean, compact, halfwidth
+from goaltables.extract.parser.lexicon import Lexicon
+from goaltables.extract.text import clean, compact, halfwidth
 
 MONEY_LABELS = frozenset({"单位", "金额单位", "货币单位"})  # a label whose value is the money unit
 LABEL_MAX = 20  # the longest label tried

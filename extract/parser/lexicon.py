@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from extract.errors import ConfigError
-from extract.goaltable import FORM_FIELDS, GRID_ROLES
-from extract.parser.money_unit import money_unit_in, unit_alternatives  # noqa: F401 - re-exported for the parser
-from extract.text import compact
+from goaltables.extract.errors import ConfigError
+from goaltables.extract.goaltable import FORM_FIELDS, GRID_ROLES
+from goaltables.extract.parser.money_unit import money_unit_in, unit_alternatives  # noqa: F401 - re-exported for the parser
+from goaltables.extract.text import compact
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 _UNIT = f"({unit_alternatives()})"  # every unit of money_units.yaml

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from extract.text import compact
+from goaltables.extract.text import compact
 
 MONEY_UNITS_PATH = Path(__file__).with_name("money_units.yaml")
 _KEYS = {"units", "amount_suffixes", "unit_prefixes", "declaration_words", "not_money_before", "note_words", "search_max_chars",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from extract.goaltable import RawUnitGoal
-from extract.model import Paragraph
-from extract.text import clean
+from goaltables.extract.goaltable import RawUnitGoal
+from goaltables.extract.model import Paragraph
+from goaltables.extract.text import clean
 
 _NUMBERED = re.compile(r"^\s*\d+\s*[、.．]\s*(?P<title>\S.*)$")
 _PART = re.compile(r"^\s*(?P<key>绩效目标|绩效指标)\s*[:：]\s*(?P<text>.*)$", re.S)

@@ -7,9 +7,9 @@ annual twin is reported with its raw cells, never silently dropped.
 
 from __future__ import annotations
 
-from extract.findings import Finding, raw_cells
-from extract.parser.grid import GridReader
-from extract.text import compact
+from goaltables.extract.findings import Finding, raw_cells
+from goaltables.extract.parser.grid import GridReader
+from goaltables.extract.text import compact
 
 
 def merge_phases(grids: list[GridReader], table_index: int, findings: list[Finding]) -> GridReader | None:

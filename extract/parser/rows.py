@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from extract.model import SourcePos, Table
-from extract.text import clean
+from goaltables.extract.model import SourcePos, Table
+from goaltables.extract.text import clean
 
 
 @dataclass(slots=True)

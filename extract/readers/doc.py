@@ -10,11 +10,11 @@ import io
 import tempfile
 from pathlib import Path
 
-from extract import libreoffice
-from extract.errors import DocumentLoadError
-from extract.model import Document
-from extract.readers import docx as docx_reader
-from extract.sniff import OLE_MAGIC
+from goaltables.extract import libreoffice
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Document
+from goaltables.extract.readers import docx as docx_reader
+from goaltables.extract.sniff import OLE_MAGIC
 
 TIMEOUT_SECONDS = 120
 _FIB_FLAGS_OFFSET = 0x0A  # FibBase.flags in the WordDocument stream

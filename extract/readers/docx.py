@@ -14,11 +14,11 @@ import zlib
 
 from lxml import etree
 
-from extract.errors import DocumentLoadError
-from extract.limits import check_zip
-from extract.model import Document
-from extract.readers.docx_xml import body_blocks, w
-from extract.sniff import ZIP_MAGIC, sniff
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.limits import check_zip
+from goaltables.extract.model import Document
+from goaltables.extract.readers.docx_xml import body_blocks, w
+from goaltables.extract.sniff import ZIP_MAGIC, sniff
 
 DOCUMENT_PART = "word/document.xml"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from extract.limits import check_table_area
-from extract.model import Block, Cell, Paragraph, SourcePos, Table
+from goaltables.extract.limits import check_table_area
+from goaltables.extract.model import Block, Cell, Paragraph, SourcePos, Table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

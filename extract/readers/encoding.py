@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from extract.errors import DocumentLoadError
+from goaltables.extract.errors import DocumentLoadError
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

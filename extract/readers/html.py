@@ -16,10 +16,10 @@ import re
 import lxml.html
 from lxml import etree
 
-from extract.errors import DocumentLoadError
-from extract.model import Document
-from extract.readers.encoding import advice, bom_encoding, decode, is_plausible_chinese
-from extract.readers.html_blocks import page_blocks
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Document
+from goaltables.extract.readers.encoding import advice, bom_encoding, decode, is_plausible_chinese
+from goaltables.extract.readers.html_blocks import page_blocks
 
 PRESCAN_BYTES = 4096  # browsers look for the declaration in the first 1024 bytes; exports pad more
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from extract.limits import check_table_area, current
-from extract.model import Block, Cell, Paragraph, SourcePos, Table
+from goaltables.extract.limits import check_table_area, current
+from goaltables.extract.model import Block, Cell, Paragraph, SourcePos, Table
 
 SKIPPED = {"script", "style", "noscript", "template", "head", "title", "object", "select"}
 BLOCK_TAGS = {

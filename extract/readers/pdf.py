@@ -21,11 +21,11 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extract.errors import DocumentLoadError
-from extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
-from extract.readers.pdf_grid import TablePart, join, split_page
-from extract.readers.pdf_pages import pdfminer_warnings, strip_running_lines
-from extract.readers.pdf_text import Char, Line, join_all, lines_of
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
+from goaltables.extract.readers.pdf_grid import TablePart, join, split_page
+from goaltables.extract.readers.pdf_pages import pdfminer_warnings, strip_running_lines
+from goaltables.extract.readers.pdf_text import Char, Line, join_all, lines_of
 
 T = TypeVar("T")
 CID_FAIL_SHARE = 0.05  # more glyphs than this without a Unicode mapping: the text is unusable

@@ -1,6 +1,6 @@
 """See what the PDF reader's table finder saw: one PNG per page with the detected cells drawn.
 
-    python -m extract.readers.pdf_debug FILE.pdf OUT_DIR
+    python -m goaltables.extract.readers.pdf_debug FILE.pdf OUT_DIR
 
 On pages where a table continues from the page before, the view also shows the page-break
 decisions: the first row after the break outlined in green when the parser joined it to the
@@ -38,10 +38,10 @@ class BreakView:
 
 def page_breaks(data: bytes) -> dict[int, BreakView]:
     """Per page, the reader's page-break evidence and the parser's decisions on it."""
-    from extract.parser import parse
-    from extract.readers import pdf
-    from extract.readers.pdf_pages import strip_running_lines
-    from normalize.taxonomy import default_taxonomy
+    from goaltables.extract.parser import parse
+    from goaltables.extract.readers import pdf
+    from goaltables.extract.readers.pdf_pages import strip_running_lines
+    from goaltables.normalize.taxonomy import default_taxonomy
 
     pages = pdf._read_pages(data, pdf._Stats())
     before = {p.number: list(p.lines) for p in pages}
@@ -103,7 +103,7 @@ def _draw_view(image: object, view: BreakView) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m extract.readers.pdf_debug FILE.pdf OUT_DIR", file=sys.stderr)
+        print("usage: python -m goaltables.extract.readers.pdf_debug FILE.pdf OUT_DIR", file=sys.stderr)
         return 2
     for path in draw(Path(args[0]), Path(args[1])):
         print(path)

@@ -34,7 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.readers.pdf_text import Char, Line, is_wide, join_pieces, lines_of
+from goaltables.extract.readers.pdf_text import Char, Line, is_wide, join_pieces, lines_of
 
 COLUMN_TOLERANCE = 2.0  # points; the same column edge drawn on two pages
 EDGE_TOLERANCE = 1.5  # points; distinct cell edges closer than this are one grid line

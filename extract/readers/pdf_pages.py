@@ -33,7 +33,7 @@ from typing import Protocol
 
 from pdfminer import pdftypes
 
-from extract.readers.pdf_text import Line
+from goaltables.extract.readers.pdf_text import Line
 
 RUNNING_MIN_SHARE = 0.5  # of the pages: a line repeated on fewer is content, not furniture
 RUNNING_MIN_PAGES = 2

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
-from extract.readers.encoding import decode
-from extract.text import strip_markers
+from goaltables.extract.model import Block, Cell, Document, Paragraph, SourcePos, Table
+from goaltables.extract.readers.encoding import decode
+from goaltables.extract.text import strip_markers
 
 
 def read(data: bytes, encoding: str | None = None) -> Document:

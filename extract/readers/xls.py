@@ -11,10 +11,10 @@ from __future__ import annotations
 import xlrd
 from xlrd.sheet import Sheet
 
-from extract.errors import DocumentLoadError
-from extract.model import Block, Document
-from extract.readers.xlsx_format import display
-from extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Block, Document
+from goaltables.extract.readers.xlsx_format import display
+from goaltables.extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
 
 _VISIBILITY = {1: "hidden", 2: "veryHidden"}
 

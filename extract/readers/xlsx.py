@@ -18,13 +18,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from extract.errors import DocumentLoadError
-from extract.model import Block, Document
-from extract.readers.xlsx_format import display
-from extract.readers.xlsx_formulas import uncached_formulas
-from extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
-from extract.readers.xlsx_guard import check_package
-from extract.sniff import OLE_MAGIC
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.model import Block, Document
+from goaltables.extract.readers.xlsx_format import display
+from goaltables.extract.readers.xlsx_formulas import uncached_formulas
+from goaltables.extract.readers.xlsx_grid import SheetGrid, hidden_notes, sheet_tables
+from goaltables.extract.readers.xlsx_guard import check_package
+from goaltables.extract.sniff import OLE_MAGIC
 
 
 def read(data: bytes) -> Document:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.limits import check_table_area
-from extract.model import Cell, SourcePos, Table
+from goaltables.extract.limits import check_table_area
+from goaltables.extract.model import Cell, SourcePos, Table
 
 Merge = tuple[int, int, int, int]  # 0-based (first row, first col, end row, end col); ends exclusive
 MAX_EMPTY_COLUMNS = 100  # a wider run of empty columns inside a table is squeezed to one column

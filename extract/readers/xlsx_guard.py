@@ -15,8 +15,8 @@ import zlib
 
 from openpyxl.utils.cell import range_boundaries
 
-from extract.errors import DocumentLoadError
-from extract.limits import check_table_area, check_zip, current
+from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.limits import check_table_area, check_zip, current
 
 _MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']+)["']""")
 
