@@ -170,7 +170,7 @@ def _is_budget_label(label: str, mu: MoneyUnits) -> bool:
 
 
 def without_unit_declaration(text: str) -> str:
-    """``奉节县云雾土家族乡人民政府 金额单位:万元`` → ``奉节县云雾土家族乡人民政府``: a unit line
+    """``青山县林业站 金额单位:万元`` → ``青山县林业站``: a unit line
     printed in the same cell as a name is not part of the name."""
     mu = money_units()
     key = compact(text)
