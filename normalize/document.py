@@ -13,7 +13,7 @@ from decimal import Decimal
 from goaltables.extract.findings import Finding
 from goaltables.extract.goaltable import FORM_FIELDS, FormFields, ParsedDocument, RawGoalTable, RawRow
 from goaltables.extract.model import SourcePos
-from goaltables.extract.parser.lexicon import lexicon
+from goaltables.extract.parser.lexicon import Lexicon, lexicon
 from goaltables.extract.parser.money_unit import without_unit_declaration
 from goaltables.extract.text import compact
 from goaltables.normalize import codes
@@ -44,11 +44,15 @@ def indicator_id(doc_id: str, table_index: int, row_index: int) -> str:
     return f"{table_id(doc_id, table_index)}-r{row_index}"
 
 
-def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy) -> NormalizedDocument:
+def normalize_document(parsed: ParsedDocument, doc_id: str, taxonomy: Taxonomy,
+                       lex: Lexicon | None = None) -> NormalizedDocument:
+    """``lex`` is the lexicon the document was parsed with (``--lexicon`` extends it): its operator
+    words and fiscal labels are read here too."""
+    lex = lex or lexicon()
     out = NormalizedDocument(findings=list(parsed.findings))
     for raw in parsed.tables:
-        out.tables.append(_table(raw, doc_id, out.findings))
-        rows = [_indicator(row, raw, doc_id, taxonomy, out.findings) for row in raw.rows]
+        out.tables.append(_table(raw, doc_id, lex, out.findings))
+        rows = [_indicator(row, raw, doc_id, taxonomy, lex, out.findings) for row in raw.rows]
         _report_unmapped(raw, rows, out.findings)
         out.indicators.extend(rows)
     out.unit_goals = [
@@ -115,7 +119,7 @@ def _amounts(values: list[str], unit: str | None, label: str, raw: RawGoalTable,
     return amounts
 
 
-def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTableRecord:
+def _table(raw: RawGoalTable, doc_id: str, lex: Lexicon, findings: list[Finding]) -> GoalTableRecord:
     form, unit = raw.form, raw.money_unit
     if unit is None and any(getattr(form, name) for name in BUDGET_FIELDS):
         findings.append(Finding.of("money_unit_assumed", "the table states no money unit; 万元 assumed",
@@ -129,7 +133,7 @@ def _table(raw: RawGoalTable, doc_id: str, findings: list[Finding]) -> GoalTable
     region = _region(project_code, unit_name, raw, findings)
     is_project = raw.kind == "project"
     where = Provenance.of(raw.pos)
-    budget = _budget(form, unit, raw, findings)
+    budget = _budget(form, unit, raw, lex, findings)
     return GoalTableRecord(
         table_id=table_id(doc_id, raw.index),
         doc_id=doc_id,
@@ -201,13 +205,13 @@ def _project_name(form: FormFields, title: str | None) -> str | None:
     return _first(form.project_name) or codes.project_in_title(title)
 
 
-def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
+def _budget(form: FormFields, unit: str | None, raw: RawGoalTable, lex: Lexicon,
             findings: list[Finding]) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(total, fiscal, other). A blank total cell with printed parts is their sum, reported."""
     total = _money(form.budget_total or form.budget_income_total, unit, "预算数", raw, findings)
     fiscal = _fiscal(form, unit, raw, findings)
     other = _money(form.budget_other, unit, "其他资金", raw, findings)
-    if fiscal is None and total is not None and form.fund_source and all(_is_fiscal(s) for s in form.fund_source):
+    if fiscal is None and total is not None and form.fund_source and all(_is_fiscal(s, lex) for s in form.fund_source):
         fiscal = total
         findings.append(Finding.of("budget_fiscal_from_source", f"资金来源 {form.fund_source[0]!r} is fiscal money "
                                    f"with no amount of its own; budget_fiscal is the whole {show(total)} 万元",
@@ -219,9 +223,9 @@ def _budget(form: FormFields, unit: str | None, raw: RawGoalTable,
     return total, fiscal, other
 
 
-def _is_fiscal(source: str) -> bool:
+def _is_fiscal(source: str, lex: Lexicon) -> bool:
     """A 资金来源 naming fiscal money: a 财政资金 label (市级财政, 上级补助 …) or any 财政 source."""
-    return lexicon().form_role(source) in ("budget_fiscal", "budget_fiscal_parts") or "财政" in source
+    return lex.form_role(source) in ("budget_fiscal", "budget_fiscal_parts") or "财政" in source
 
 
 def _year(raw: RawGoalTable, title: str | None, project_code: str | None, region: Region | None,
@@ -269,12 +273,13 @@ def _plan_point(checkpoint: str, value: str, raw: RawGoalTable, findings: list[F
     return PlanPoint(checkpoint, target.value)
 
 
-def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, findings: list[Finding]) -> IndicatorRecord:
+def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, lex: Lexicon,
+               findings: list[Finding]) -> IndicatorRecord:
     level1, level2 = _levels(row, raw, taxonomy, findings)
     hint1 = taxonomy.suggest(row.level1, 1) if level1.code is None else NO_MATCH
     hint2 = taxonomy.suggest(row.level2, 2) if level2.code is None else NO_MATCH
-    target = with_operator(parse_target(row.target, row.unit), lexicon().operator_of(row.operator or ""))
-    target, name_unit = _unit_from_name(target, row, raw, findings)
+    target = with_operator(parse_target(row.target, row.unit), lex.operator_of(row.operator or ""))
+    target, name_unit = _unit_from_name(target, row, raw, lex, findings)
     actual = parse_target(row.actual, row.unit) if row.actual else Target()
     where = Provenance.of(row.pos)
     return IndicatorRecord(
@@ -338,7 +343,7 @@ def _indicator(row: RawRow, raw: RawGoalTable, doc_id: str, taxonomy: Taxonomy, 
 _NAME_UNIT = re.compile(r"[(（]([^()（）]{1,10})[)）]$")
 
 
-def _unit_from_name(target: Target, row: RawRow, raw: RawGoalTable,
+def _unit_from_name(target: Target, row: RawRow, raw: RawGoalTable, lex: Lexicon,
                     findings: list[Finding]) -> tuple[Target, str | None]:
     """A bare number whose unit is printed in the indicator's name: ``培训合格率（%）`` 92, or a
     template placeholder there, ``苗木成活率(≥**%)`` 85, which also gives the operator.
@@ -351,7 +356,7 @@ def _unit_from_name(target: Target, row: RawRow, raw: RawGoalTable,
     unit = unit_word(inner) or (hint.unit if hint else None)
     if unit is None:
         return target, None
-    op = lexicon().operator_of(inner[:1]) or (">=" if inner.startswith(("≥", "≧")) else "<=" if inner.startswith(("≤", "≦")) else None)
+    op = lex.operator_of(inner[:1])
     target = replace(with_operator(target, op), unit=unit)
     findings.append(Finding.of("unit_from_name", f"{row.level3!r}: unit {unit} of target {row.target!r} read from "
                                f"the indicator's name", table_index=raw.index, row_index=row.row_index))

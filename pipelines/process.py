@@ -100,7 +100,7 @@ def _process(path: Path, source_path: str, settings: Settings, load: Callable[[]
             parsed = parse(document, taxonomy, lexicon(settings.lexicon))
             parsed.findings[:0] = [Finding.of("reader_note", note) for note in document.notes]
         with _timed(timings, "normalize"):
-            normalized = normalize_document(parsed, doc_id, taxonomy)
+            normalized = normalize_document(parsed, doc_id, taxonomy, lexicon(settings.lexicon))
             assign_keys(normalized.tables, normalized.indicators)
         with _timed(timings, "check"):
             normalized.findings.extend(check_document(normalized))

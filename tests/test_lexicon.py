@@ -77,3 +77,20 @@ def test_the_built_in_lexicon_loads_and_rejects_a_wrong_role() -> None:
     with pytest.raises(ConfigError, match="unknown name"):
         build({"grid_columns": {"nonsense": ["x"]}})
     assert LEXICON_PATH.is_file()
+
+
+def test_an_extra_lexicon_reaches_normalization(tmp_path: Path) -> None:
+    """Operator words of an extra lexicon set target_op, not only the parser's column roles."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "table.txt").write_text("\n".join([
+        "培训项目绩效目标表", "项目名称\t职工技能培训",
+        "一级指标\t二级指标\t三级指标\t指标方向\t指标值",
+        "产出指标\t数量指标\t培训人次\t至少\t300",
+    ]) + "\n", encoding="utf-8")
+    extra = tmp_path / "extra.yaml"
+    extra.write_text('operator_words:\n  ">=": [至少]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(source), "--out", str(out), "-q", "--lexicon", str(extra)]) == EXIT_OK
+    indicators = pd.read_parquet(out / "indicators")
+    assert (indicators.loc[0, "operator_raw"], indicators.loc[0, "target_op"]) == ("至少", ">=")
