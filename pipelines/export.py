@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from goaltables.pipelines.command import folder_command
 from goaltables.pipelines.dataset import check_folder
 from goaltables.pipelines.flatten import headers, is_money, rows
 from goaltables.pipelines.labels import column_label, table_label
@@ -48,12 +49,8 @@ exit status:
 
 
 def add_parser(commands: argparse._SubParsersAction, formatter: type[argparse.HelpFormatter]) -> None:
-    export = commands.add_parser(
-        "export", help="write an output folder as an Excel workbook and/or CSV files",
-        description="Export the tables of an output folder to Excel (.xlsx) and/or CSV.",
-        epilog=EPILOG, formatter_class=formatter,
-    )
-    export.add_argument("out_dir", type=Path, metavar="DIR", help="output folder written by goaltables extract")
+    export = folder_command(commands, "export", "write an output folder as an Excel workbook and/or CSV files",
+                            "Export the tables of an output folder to Excel (.xlsx) and/or CSV.", EPILOG, formatter)
     export.add_argument("--xlsx", type=Path, metavar="FILE", help="workbook to write (replaced if it exists)")
     export.add_argument("--csv", type=Path, metavar="FOLDER", help="folder to write one CSV file per table into")
     export.set_defaults(handler=run)

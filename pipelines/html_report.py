@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from goaltables.pipelines import __version__
+from goaltables.pipelines.command import folder_command
 from goaltables.pipelines.figures import Figures, compute
 from goaltables.pipelines.labels import code_label, place_label
 from goaltables.pipelines.svg import Bar, bars, legend
@@ -92,12 +93,9 @@ OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": "~"}
 
 
 def add_parser(commands: argparse._SubParsersAction, formatter: type[argparse.HelpFormatter]) -> None:
-    report = commands.add_parser(
-        "report", help="write a self-contained HTML report (charts, totals, findings) of an output folder",
-        description="Write one self-contained HTML page summarising an output folder.",
-        epilog=EPILOG, formatter_class=formatter,
-    )
-    report.add_argument("out_dir", type=Path, metavar="DIR", help="output folder written by goaltables extract")
+    report = folder_command(
+        commands, "report", "write a self-contained HTML report (charts, totals, findings) of an output folder",
+        "Write one self-contained HTML page summarising an output folder.", EPILOG, formatter)
     report.add_argument("--html", type=Path, required=True, metavar="FILE", help="the page to write")
     report.add_argument("--lang", choices=sorted(TEXT), default="zh", help="language of the page (default: zh)")
     report.set_defaults(handler=run)

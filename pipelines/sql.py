@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from goaltables.pipelines.command import folder_command
 from goaltables.pipelines.textgrid import cell, render
 
 EPILOG = """\
@@ -42,12 +43,8 @@ exit status:
 
 
 def add_parser(commands: argparse._SubParsersAction, formatter: type[argparse.HelpFormatter]) -> None:
-    sql = commands.add_parser(
-        "sql", help="run an SQL query (DuckDB) on an output folder and print the result",
-        description="Run one SQL query (DuckDB dialect) on the tables of an output folder.",
-        epilog=EPILOG, formatter_class=formatter,
-    )
-    sql.add_argument("out_dir", type=Path, metavar="DIR", help="output folder written by goaltables extract")
+    sql = folder_command(commands, "sql", "run an SQL query (DuckDB) on an output folder and print the result",
+                         "Run one SQL query (DuckDB dialect) on the tables of an output folder.", EPILOG, formatter)
     sql.add_argument("query", metavar="QUERY", help="the SQL query, quoted")
     shape = sql.add_mutually_exclusive_group()
     shape.add_argument("--csv", action="store_true", help="print CSV (comma-separated, header row) instead of a table")
