@@ -1,45 +1,54 @@
-"""Batch runs: find the input files, process them in contained workers, write the output.
+"""Batch runs: find the input files, read what changed in contained workers, write the output.
 
-Results are consumed in input order, so the output is the same whatever the number of jobs.
-Every file runs in a worker process (``pipelines.worker``): one that dies, overruns the time
-limit or exhausts its memory cap fails only its own file. Configuration, the output folder
-and the run lock are checked before any file is read (``pipelines.preflight``).
+Before any file is read, every input is hashed and compared with what earlier runs committed
+(``pipelines.incremental``): unchanged files keep their rows, copies are listed under their first
+copy, and only the rest is handed to the engine. Results are taken in input order and committed
+every ``--commit-every`` files (``pipelines.output``), so a run that is stopped, even by
+``kill -9``, loses at most that many files of work, and the next run ends with exactly the rows
+an uninterrupted run would have written. Configuration, the output folder and the run lock are
+checked before any file is read (``pipelines.preflight``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from goaltables.extract.findings import Finding
-from goaltables.pipelines import __version__
 from goaltables.extract.limits import applied
+from goaltables.pipelines import __version__
 from goaltables.pipelines.discover import Discovery, Filters, Input, Skipped, check_inputs_exist, display
 from goaltables.pipelines.discover import discover as find_inputs
-from goaltables.pipelines.output import OutputWriter, check_inputs_outside, check_output_dir
+from goaltables.pipelines.engines import check_engine
+from goaltables.pipelines.engines import results as engine_results
+from goaltables.pipelines.incremental import Plan, Planned, Previous, plan_run
+from goaltables.pipelines.output import OutputWriter, check_inputs_outside, check_output_dir, staging_folders
 from goaltables.pipelines.preflight import OutputLock, check_configuration
 from goaltables.pipelines.process import FileResult, finding_record
 from goaltables.pipelines.progress import Progress
-from goaltables.pipelines.records import DocumentRecord
+from goaltables.pipelines.records import DocumentRecord, FindingRecord
 from goaltables.pipelines.settings import Settings
-from goaltables.pipelines.engines import check_engine
-from goaltables.pipelines.engines import results as engine_results
+from goaltables.pipelines.state import COVERED, DocState, fingerprint, stats_of
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
-COVERED = ("level1", "level2", "indicator_kind")  # indicator columns whose fill rate the summary reports
+COMMIT_ROWS = 50_000  # commit sooner when the files read so far hold this many rows (memory stays flat)
+COMMIT_SECONDS = 60.0  # … or when this long has passed since the last commit (little work lost to a crash)
 
 
 @dataclass
 class RunSummary:
     out_dir: Path
     files: int = 0
+    read: int = 0  # files read by this run; the others were unchanged or copies
+    reused: int = 0  # files whose rows an earlier run committed and that are unchanged
     duplicates: int = 0
     needs_review: int = 0  # documents with a warning or error finding (docs/status.md)
     skipped: list[Skipped] = field(default_factory=list)
@@ -50,6 +59,20 @@ class RunSummary:
     table_keys: set[str] = field(default_factory=set)  # distinct tables: copies in other files count once
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source_path, error), in input order
+
+    def count(self, state: DocState) -> None:
+        """Add one document (read now or kept) to the figures."""
+        doc, stats = state.document, state.stats
+        self.by_status[doc["status"]] += 1
+        self.needs_review += doc["needs_review"]
+        if doc["status"] == "failed":
+            self.failed.append((doc["source_path"], doc["error"] or ""))
+        for severity, n in stats["severity"].items():
+            self.findings_by_severity[severity] += n
+        self.table_keys.update(stats["table_keys"])
+        self.coverage["indicators"] += stats["indicators"]
+        for name in COVERED:
+            self.coverage[name] += stats["coverage"][name]
 
     @property
     def distinct_tables(self) -> int:
@@ -77,28 +100,70 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
     with OutputLock(out_dir):
         found = _find(paths, out_dir, settings)
         summary = RunSummary(out_dir=out_dir, files=len(found.inputs), skipped=found.skipped)
-        writer = OutputWriter(out_dir)
-        results = engine_results(found.inputs, settings)
+        pipeline, leftovers = fingerprint(settings), staging_folders(out_dir.resolve())
+        previous = Previous() if settings.full else Previous.load([out_dir.resolve(), *leftovers], pipeline)
+        plan = plan_run(found.inputs, previous, settings)
+        writer = OutputWriter(out_dir, pipeline)
         try:
-            documents, entries = _consume(_named(results, found), writer, summary)
-            writer.add("documents", documents)
-            summary.counts = dict(writer.counts)
+            for origin, commit, docs in plan.kept:
+                writer.keep(origin, commit, docs)
+            states = _read(plan, writer, settings, summary)
+            documents, findings, entries = _assemble(plan, states, summary)
             summary.seconds = time.perf_counter() - clock
-            writer.commit(_manifest(paths, settings, started, summary, entries))
+            writer.finish(documents, findings, _manifest(paths, settings, started, summary, entries))
         except BaseException:
-            writer.abort()
+            writer.leave()
             raise
-        finally:
-            results.close()  # stops the workers now, not when the traceback is freed
+        summary.counts = dict(writer.counts)
+        for folder in leftovers:  # their commits are in the new output now, or were not wanted
+            shutil.rmtree(folder, ignore_errors=True)
     return summary
 
 
-def _named(results: Iterator[FileResult], found: Discovery) -> Iterator[FileResult]:
-    """Results with the raw bytes of names that are not UTF-8, and a finding saying so."""
-    for item, result in zip(found.inputs, results):
-        if item.raw_path is not None:
-            _note_raw_name(result, item)
-        yield result
+def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSummary) -> dict[int, DocState]:
+    """Read the files the plan names, committing every ``commit_every`` files; the state of
+    each by its position in ``plan.order``. Ctrl-C commits what was read before it stops."""
+    work = [(position, p) for position, p in enumerate(plan.order) if p.reused is None and p.duplicate_of is None]
+    summary.read, summary.reused = len(work), sum(p.reused is not None for p in plan.order)
+    if summary.reused:
+        log.info("%d of %d files are unchanged since the last run; reading %d", summary.reused, summary.files,
+                 summary.read)
+    states: dict[int, DocState] = {}
+    pending: list[tuple[FileResult, DocState]] = []
+    rows, last = 0, time.monotonic()
+    results = engine_results([p.item for _, p in work], settings)
+    try:
+        with Progress(len(work)) as progress:
+            for (position, planned), result in zip(work, results):
+                states[position] = state = _state(planned, result)
+                pending.append((result, state))
+                rows += len(result.indicators) + len(result.findings)
+                progress.tick(result.document.status)
+                if len(pending) >= settings.commit_every or rows >= COMMIT_ROWS or time.monotonic() - last >= COMMIT_SECONDS:
+                    writer.write(pending)
+                    pending, rows, last = [], 0, time.monotonic()
+        if pending:
+            writer.write(pending)
+    except KeyboardInterrupt:
+        if pending:
+            writer.write(pending)
+        raise
+    finally:
+        results.close()  # stops the workers now, not when the traceback is freed
+    return states
+
+
+def _state(planned: Planned, result: FileResult) -> DocState:
+    """What the journal keeps of a file just read (its raw name noted first)."""
+    if planned.item.raw_path is not None:
+        _note_raw_name(result, planned.item)
+    doc = result.document
+    entry: dict[str, Any] = {"path": doc.source_path, "doc_id": doc.doc_id, "status": doc.status, "error": doc.error,
+                             "file_format": doc.file_format, "timings": result.timings}
+    if result.library_output:
+        entry["library_output"] = result.library_output
+        log.debug("%s: library output: %s", doc.source_path, result.library_output)
+    return DocState.of(doc, entry, stats_of(result.tables, result.indicators, result.findings), planned.container)
 
 
 def _note_raw_name(result: FileResult, item: Input) -> None:
@@ -110,51 +175,30 @@ def _note_raw_name(result: FileResult, item: Input) -> None:
     doc.n_findings += 1
 
 
-def _consume(results: Iterator[FileResult], writer: OutputWriter, summary: RunSummary) -> tuple[list[DocumentRecord], list[dict]]:
-    by_sha: dict[str, DocumentRecord] = {}
-    documents: list[DocumentRecord] = []
+def _assemble(plan: Plan, states: dict[int, DocState], summary: RunSummary
+              ) -> tuple[list[DocumentRecord], list[FindingRecord], list[dict[str, Any]]]:
+    """The documents rows, the duplicate findings and the manifest entries, in input order."""
+    records: dict[int, DocumentRecord] = {}
+    findings: list[FindingRecord] = []
     entries: list[dict[str, Any]] = []
-    with Progress(summary.files) as progress:
-        for result in results:
-            _take(result, writer, summary, by_sha, documents, entries)
-            progress.tick(result.document.status)
-    return documents, entries
-
-
-def _take(result: FileResult, writer: OutputWriter, summary: RunSummary, by_sha: dict[str, DocumentRecord],
-          documents: list[DocumentRecord], entries: list[dict[str, Any]]) -> None:
-    """Account for one file's result: its rows, or a duplicate's note; its manifest entry."""
-    doc = result.document
-    entry = {"path": doc.source_path, "doc_id": doc.doc_id, "status": doc.status, "error": doc.error,
-             "file_format": doc.file_format, "timings": result.timings}
-    if result.library_output:
-        entry["library_output"] = result.library_output
-        log.debug("%s: library output: %s", doc.source_path, result.library_output)
-    if doc.sha256 and doc.size_bytes and (first := by_sha.get(doc.sha256)):
-        first.duplicate_paths.append(doc.source_path)
-        first.n_findings += 1
-        entry.update(status="duplicate", duplicate_of=first.source_path, doc_id=first.doc_id)
-        same = Finding.of("duplicate_file", f"{doc.source_path} has the same bytes as {first.source_path}")
-        writer.add("findings", [finding_record(first.doc_id, same)])
-        summary.duplicates += 1
-        summary.findings_by_severity["info"] += 1
-    else:
-        if doc.sha256:  # a file never read has no content to be a duplicate of
-            by_sha[doc.sha256] = doc
-        documents.append(doc)
-        summary.by_status[doc.status] += 1
-        summary.needs_review += doc.needs_review
-        if doc.status == "failed":
-            summary.failed.append((doc.source_path, doc.error or ""))
-        for name in ("tables", "indicators", "unit_goals", "findings"):
-            writer.add("goal_tables" if name == "tables" else name, getattr(result, name))
-        for f in result.findings:
-            summary.findings_by_severity[f.severity] += 1
-        summary.table_keys.update(t.table_key for t in result.tables)
-        summary.coverage["indicators"] += len(result.indicators)
-        for name in COVERED:
-            summary.coverage[name] += sum(getattr(i, name) is not None for i in result.indicators)
-    entries.append(entry)
+    for position, planned in enumerate(plan.order):
+        path = planned.item.source_path
+        if planned.duplicate_of is not None:
+            first = records[planned.duplicate_of]
+            first.duplicate_paths.append(path)
+            first.n_findings += 1
+            same = Finding.of("duplicate_file", f"{path} has the same bytes as {first.source_path}")
+            findings.append(finding_record(first.doc_id, same))
+            entries.append({"path": path, "doc_id": first.doc_id, "status": "duplicate",
+                            "duplicate_of": first.source_path})
+            summary.duplicates += 1
+            summary.findings_by_severity["info"] += 1
+            continue
+        state = planned.reused or states[position]
+        records[position] = state.record()
+        entries.append(state.entry | {"reused": True} if planned.reused else state.entry)
+        summary.count(state)
+    return list(records.values()), findings, entries
 
 
 def _manifest(paths: list[Path], settings: Settings, started: datetime, summary: RunSummary,
@@ -166,13 +210,14 @@ def _manifest(paths: list[Path], settings: Settings, started: datetime, summary:
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
         "inputs": [display(os.fsencode(p))[0] for p in paths],  # valid UTF-8 even for GBK folder names
-        "settings": {"jobs": settings.jobs, "engine": settings.engine, "max_file_mb": settings.max_file_mb,
+        "read": summary.read,
+        "reused": summary.reused,
+        "settings": {"jobs": settings.jobs, "full": settings.full, "retry_failed": settings.retry_failed, "engine": settings.engine, "max_file_mb": settings.max_file_mb,
                      "taxonomy": str(settings.taxonomy) if settings.taxonomy else None,
                      "timeout_s": settings.timeout_s, "max_memory_mb": settings.max_memory_mb,
                      "max_unzipped_mb": settings.max_unzipped_mb, "max_zip_ratio": settings.max_zip_ratio,
                      "max_table_cells": settings.max_table_cells, "encoding": settings.encoding,
                      "include": list(settings.include), "exclude": list(settings.exclude)},
-        "counts": summary.counts,
         "distinct_goal_tables": summary.distinct_tables,
         "status_counts": summary.by_status | {"duplicate": summary.duplicates},
         "needs_review": summary.needs_review,

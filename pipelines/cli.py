@@ -14,12 +14,13 @@ from goaltables.pipelines.limits import LIMITS_EPILOG, SKIPPED_EPILOG, add_limit
 from goaltables.pipelines.preflight import PreflightError, check_configuration
 from goaltables.pipelines.progress import add_log_file
 from goaltables.pipelines.run_options import (
-    ENGINE_EPILOG, SELECTION_EPILOG, add_engine_options, add_progress_options, add_selection_options, engine_settings,
-    failed_lines, selection_settings,
+    ENGINE_EPILOG, INCREMENTAL_EPILOG, SELECTION_EPILOG, add_engine_options, add_incremental_options,
+    add_progress_options, add_selection_options, engine_settings, failed_lines, incremental_settings,
+    selection_settings,
 )
 from goaltables.pipelines.output import UnsafeOutputError
 from goaltables.pipelines.schema import SCHEMAS
-from goaltables.pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError
+from goaltables.pipelines.settings import DEFAULT_MAX_MB, Settings, SettingsError, available_cpus
 from goaltables.pipelines.worker import Terminated, results, sigterm_as_interrupt
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -35,7 +36,7 @@ input formats (recognised from the content, not the file name):
   layer; scans fail), .xlsx/.xlsm, .xls, .html/.htm
 
 output:
-  DIR is a dataset: one folder of part-NNNNN.parquet files per table and a manifest,
+  DIR is a dataset: one folder of part-*.parquet files per table and a manifest,
     {"/, ".join(list(SCHEMAS)[:3])}/,
     {"/, ".join(list(SCHEMAS)[3:])}/, _manifest.json
   Read a table by its folder: pd.read_parquet("DIR/indicators"), DuckDB
@@ -45,12 +46,14 @@ output:
   several files share goal_tables.table_key; is_primary marks one copy of each.
   Money is decimal(18, 6) in 万元, exact as printed.
   The folder is replaced atomically at the end: an interrupted run leaves the previous
-  output untouched. DIR must be new, empty, or an earlier goaltables output folder.
+  output untouched (and its own work beside it, for the next run to continue). DIR must be
+  new, empty, or an earlier goaltables output folder.
   Column reference: docs/schema.md. Finding codes: docs/findings.md.
 
 {LIMITS_EPILOG}
 {SELECTION_EPILOG}
 {ENGINE_EPILOG}
+{INCREMENTAL_EPILOG}
 {SKIPPED_EPILOG}
 exit status:
   {EXIT_OK}    every file was read (some may hold no goal table or have findings)
@@ -59,7 +62,8 @@ exit status:
   {EXIT_USAGE}    usage error: bad option, missing input, unsafe or unwritable output folder,
        unusable --taxonomy file, or another run writing the same output folder
        (all checked before any file is read; the previous output is untouched)
-  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the previous output is untouched, the work done is
+       kept for the next run
   {EXIT_TERMINATED}  terminated (SIGTERM); handled like Ctrl-C
 
 examples:
@@ -86,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="input files or folders (folders are searched recursively; hidden and lock files, FIFOs "
                               "and broken links are skipped and listed in _manifest.json)")
     extract.add_argument("--out", "-o", required=True, type=Path, metavar="DIR", help="output folder")
-    extract.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                         help="files processed in parallel by N worker processes (default: 1)")
+    extract.add_argument("--jobs", "-j", type=int, default=available_cpus(), metavar="N",
+                         help="files processed in parallel by N worker processes (default: the number of "
+                              "CPUs this run may use)")
     extract.add_argument("--taxonomy", type=Path, metavar="FILE",
                          help="extra taxonomy YAML: more aliases or codes (same layout as normalize/taxonomy.yaml)")
     extract.add_argument("--lexicon", type=Path, metavar="FILE",
@@ -101,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "guessing; use it when an error names the likely encoding")
     add_selection_options(extract)
     add_engine_options(extract)
+    add_incremental_options(extract)
     add_progress_options(extract)
     add_limit_options(extract)
     _add_verbosity(extract)
@@ -203,14 +209,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(EXIT_USAGE, f"goaltables: error: {exc}\n")
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
-        logging.getLogger(__name__).warning("%s; nothing was changed", "terminated" if terminated else "interrupted")
+        logging.getLogger(__name__).warning("%s; the output folder is unchanged", "terminated" if terminated else "interrupted")
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _extract(args: argparse.Namespace) -> int:
     settings = Settings(jobs=args.jobs, max_file_mb=args.max_file_mb, taxonomy=args.taxonomy, lexicon=args.lexicon,
                         encoding=args.encoding, **limit_settings(args), **selection_settings(args),
-                        **engine_settings(args), slow_after_s=args.slow_after)
+                        **engine_settings(args), **incremental_settings(args),
+                        slow_after_s=args.slow_after)
     summary = run(args.paths, args.out, settings)
     sys.stdout.write(format_summary(summary))
     return EXIT_SOME_FAILED if summary.by_status["failed"] else EXIT_OK
@@ -251,7 +258,7 @@ def format_summary(s: RunSummary) -> str:
     status = s.by_status
     sev = s.findings_by_severity
     return textwrap.dedent(f"""\
-        goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir}
+        goaltables: {s.files} files in {s.seconds:.1f} s -> {s.out_dir} (read {s.read}, unchanged {s.reused})
           ok {status['ok']}, partial {status['partial']}, no goal tables {status['no_goal_tables']}, failed {status['failed']}, duplicates {s.duplicates}, skipped {len(s.skipped)}
           needs review {s.needs_review} of {s.files - s.duplicates} documents (see docs/status.md)
           goal tables {s.counts.get('goal_tables', 0)} ({s.distinct_tables} distinct), indicators {s.counts.get('indicators', 0)}, unit goals {s.counts.get('unit_goals', 0)}

@@ -26,8 +26,9 @@ LAYOUT = f"""\
 ## Layout
 
 An output folder `DIR` is a dataset: each table is a folder `DIR/<table>/` of one or more
-`part-NNNNN.parquet` files (read the folder, not a file), and `DIR/_manifest.json` lists the
-run's inputs, counts and per-file status. Engines skip `_`-prefixed files, so each table opens
+`part-*.parquet` files (read the folder, not a file), `DIR/_manifest.json` lists the
+run's inputs, counts and per-file status, and `DIR/_journal.jsonl` is what the next run needs to
+read only changed files. Engines skip `_`-prefixed files, so each table opens
 in one call: `pd.read_parquet("DIR/indicators")`, `pl.read_parquet("DIR/indicators/*.parquet")`,
 `dd.read_parquet("DIR/indicators")`, `spark.read.parquet("DIR/indicators")`, DuckDB
 `FROM 'DIR/indicators/*.parquet'`. Each file's schema metadata holds

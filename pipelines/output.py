@@ -1,39 +1,52 @@
-"""Write the output folder so that an interrupted run never leaves a mix of old and new files.
+"""Write the output folder so that an interrupted run never leaves a mix of old and new files,
+and loses no finished work either.
 
-The folder is a dataset: one sub-folder per table holding ``part-NNNNN.parquet`` files, and the
-manifest as ``_manifest.json``, which pandas, DuckDB, polars, Dask and Spark all skip (files
-starting with ``_`` or ``.`` are metadata to them). So ``pd.read_parquet("out/indicators")``,
-``FROM 'out/indicators/*.parquet'`` and ``spark.read.parquet("out/indicators")`` each read
-one whole table in one call, however many part files it has.
+The folder is a dataset: one sub-folder per table holding ``part-*.parquet`` files, the
+manifest as ``_manifest.json`` and the run's memory as ``_journal.jsonl`` (``pipelines.state``);
+pandas, DuckDB, polars, Dask and Spark all skip files starting with ``_`` or ``.``. So
+``pd.read_parquet("out/indicators")``, ``FROM 'out/indicators/*.parquet'`` and
+``spark.read.parquet("out/indicators")`` each read one whole table in one call.
 
-Everything is written into a staging folder beside DIR. Only when all tables and the manifest
-are complete is the staging folder swapped with DIR in one atomic ``renameat2(RENAME_EXCHANGE)``
-(Linux); where that call is missing, two renames leave a gap of microseconds in which DIR is
-absent but never mixed. Interrupting before the swap leaves the old DIR untouched.
+A run builds the new folder beside DIR, in a staging folder: parts of files an earlier run
+committed and that are unchanged are hard-linked in (a part that also holds rows of changed or
+deleted files is rewritten without them); files read now are written as they finish, a commit
+at a time (each part written under a hidden name, fsync'ed, renamed, then journaled). When all
+is there, the documents table, the choice of primary copies and the manifest are written and
+the staging folder is swapped with DIR in one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux;
+elsewhere two renames leave DIR absent for microseconds, never mixed). Readers of DIR see the
+previous run or this one, never a part being written. A run that is interrupted or killed
+leaves its staging folder; the next run takes its commits from there.
 """
 
 from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from goaltables.pipelines.parts import link_part, write_part
 from goaltables.pipelines.primary import mark_primaries
 from goaltables.pipelines.schema import SCHEMAS, to_table
+from goaltables.pipelines.state import JOURNAL, Commit, DocState, Journal
 
-FLUSH_ROWS = 5000
-PART_ROWS = 1_000_000  # rows per part file; a table larger than this gets part-00001 and on
+log = logging.getLogger(__name__)
 MANIFEST = "_manifest.json"
+ROW_TABLES = ("goal_tables", "indicators", "unit_goals", "findings")  # written per commit; documents at the end
 # what an earlier goaltables (schema version 1) wrote: ours to replace, never carried over
 _LEGACY = {"manifest.json"} | {f"{name}.parquet" for name in SCHEMAS}
-OUTPUT_FILES = set(SCHEMAS) | {MANIFEST} | _LEGACY
+OUTPUT_FILES = set(SCHEMAS) | {MANIFEST, JOURNAL} | _LEGACY
 _KEEP_IN_NEW_FOLDER = {".gitkeep", "README.md", "README"}
+STAGING = ".{name}.staging-"  # staging folders beside DIR: ``STAGING.format(name=DIR.name)`` + a random suffix
 
 
 def table_dir(out_dir: Path, name: str) -> Path:
@@ -41,8 +54,11 @@ def table_dir(out_dir: Path, name: str) -> Path:
     return out_dir / name
 
 
-def part_path(out_dir: Path, name: str, index: int) -> Path:
-    return table_dir(out_dir, name) / f"part-{index:05d}.parquet"
+def staging_folders(out_dir: Path) -> list[Path]:
+    """Staging folders of earlier runs of DIR that did not finish, oldest first."""
+    found = [p for p in out_dir.parent.glob(STAGING.format(name=out_dir.name) + "*")
+             if p.is_dir() and not p.is_symlink()]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
 
 
 class UnsafeOutputError(Exception):
@@ -63,74 +79,83 @@ def check_output_dir(out_dir: Path) -> None:
     )
 
 
-class _Parts:
-    """The part files of one table: a new part after ``PART_ROWS`` rows. The first part is
-    opened at once so that an empty table is still a folder with its schema in it."""
-
-    def __init__(self, folder: Path, name: str) -> None:
-        self.folder, self.name = folder, name
-        table_dir(folder, name).mkdir()
-        self.index, self.rows = 0, 0
-        self.writer: pq.ParquetWriter | None = self._open()
-
-    def _open(self) -> pq.ParquetWriter:
-        return pq.ParquetWriter(part_path(self.folder, self.name, self.index), SCHEMAS[self.name], compression="zstd")
-
-    def write(self, table: object) -> None:
-        if self.writer is None:
-            self.index, self.rows = self.index + 1, 0
-            self.writer = self._open()
-        self.writer.write_table(table)
-        self.rows += table.num_rows  # type: ignore[attr-defined]
-        if self.rows >= PART_ROWS:
-            self.close()
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-
 class OutputWriter:
-    """Streams records into per-table part files in a staging folder, then swaps it in."""
+    """Builds the next output folder in a staging folder, commit by commit, then swaps it in."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, fingerprint: str) -> None:
         check_output_dir(out_dir)
         self.out_dir = out_dir.resolve()  # a symlinked DIR: replace its target, not the link
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.out_dir.parent))
+        self.fingerprint, self.run_id, self.sequence = fingerprint, uuid.uuid4().hex[:8], 0
+        self.staging = Path(tempfile.mkdtemp(prefix=STAGING.format(name=self.out_dir.name), dir=self.out_dir.parent))
         self.staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is for colleagues too
-        self.counts = dict.fromkeys(SCHEMAS, 0)
-        self._buffers: dict[str, list[Any]] = {name: [] for name in SCHEMAS}
-        self._writers = {name: _Parts(self.staging, name) for name in SCHEMAS}
-
-    def add(self, name: str, records: list[Any]) -> None:
-        self._buffers[name].extend(records)
-        self.counts[name] += len(records)
-        if len(self._buffers[name]) >= FLUSH_ROWS:
-            self._flush(name)
-
-    def _flush(self, name: str) -> None:
-        if self._buffers[name]:
-            self._writers[name].write(to_table(name, self._buffers[name]))
-            self._buffers[name] = []
-
-    def commit(self, manifest: dict[str, Any]) -> None:
         for name in SCHEMAS:
-            self._flush(name)
-            self._writers[name].close()
+            table_dir(self.staging, name).mkdir()
+        self.counts = dict.fromkeys(SCHEMAS, 0)
+        self.journal = Journal(self.staging)
+        self.committed = 0  # documents in this staging folder's journal
+
+    def keep(self, origin: Path, commit: Commit, docs: list[DocState]) -> None:
+        """Carry an earlier commit's rows of ``docs`` over: linked whole, or rewritten without the rest."""
+        if len(docs) == len(commit.docs):
+            for name, part in commit.parts.items():
+                link_part(table_dir(origin, name) / part, table_dir(self.staging, name) / part)
+            self._journaled(commit)
+            return
+        wanted = pa.array(sorted({d.document["doc_id"] for d in docs}), pa.string())
+        tables = {}
+        for name, part in commit.parts.items():
+            table = pq.read_table(table_dir(origin, name) / part, schema=SCHEMAS[name])
+            tables[name] = table.filter(pc.is_in(table.column("doc_id"), value_set=wanted))
+        self._commit(tables, docs)
+
+    def write(self, results: list[tuple[Any, DocState]]) -> None:
+        """Commit the rows of files just read (``FileResult``, its state), in one part per table."""
+        tables = {name: to_table(name, [r for result, _ in results for r in getattr(result, _attribute(name))])
+                  for name in ROW_TABLES}
+        self._commit(tables, [state for _, state in results])
+
+    def _commit(self, tables: dict[str, pa.Table], docs: list[DocState]) -> None:
+        self.sequence += 1
+        commit = Commit(f"{self.run_id}-{self.sequence:05d}", self.fingerprint, {}, {}, docs)
+        for name, table in tables.items():
+            if table.num_rows:
+                commit.parts[name] = f"part-{commit.id}.parquet"
+                commit.rows[name] = table.num_rows
+                write_part(table, table_dir(self.staging, name) / commit.parts[name])
+        self._journaled(commit)
+
+    def _journaled(self, commit: Commit) -> None:
+        self.journal.append(commit)
+        self.committed += len(commit.docs)
+        for name, rows in commit.rows.items():
+            self.counts[name] += rows
+
+    def finish(self, documents: list[Any], findings: list[Any], manifest: dict[str, Any]) -> None:
+        """Write what depends on the whole run, then swap the staging folder in as DIR."""
+        self.journal.close()
+        for name, records in (("documents", documents), ("findings", findings)):
+            if records:
+                write_part(to_table(name, records), table_dir(self.staging, name) / f"part-{self.run_id}-run.parquet")
+                self.counts[name] += len(records)
+        for name in SCHEMAS:  # an empty table is still a folder with its schema in it
+            folder = table_dir(self.staging, name)
+            if not any(folder.glob("part-*.parquet")):
+                write_part(SCHEMAS[name].empty_table(), folder / f"part-{self.run_id}-empty.parquet")
         mark_primaries(table_dir(self.staging, "goal_tables"))
+        manifest["counts"] = dict(self.counts)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         self._carry_over_foreign_files()
         _swap_in(self.staging, self.out_dir)
 
-    def abort(self) -> None:
-        for writer in self._writers.values():
-            try:
-                writer.close()
-            except Exception:  # already broken; removing the folder is all that matters
-                pass
-        shutil.rmtree(self.staging, ignore_errors=True)
+    def leave(self) -> None:
+        """Stop without swapping: the committed work stays for the next run, or goes if there is none."""
+        self.journal.close()
+        if self.committed:
+            log.warning("interrupted: the rows of %d files are kept in %s; run the same command again to "
+                        "continue from there (the output folder is unchanged)", self.committed, self.staging.name)
+        else:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def _carry_over_foreign_files(self) -> None:
         """Keep what a person put in DIR (a README, .gitkeep, a notes folder) across the swap."""
@@ -143,6 +168,11 @@ class OutputWriter:
                 shutil.copytree(entry, self.staging / entry.name, symlinks=True)
             else:
                 shutil.copy2(entry, self.staging / entry.name, follow_symlinks=False)
+
+
+def _attribute(name: str) -> str:
+    """The ``FileResult`` attribute holding the rows of table ``name``."""
+    return "tables" if name == "goal_tables" else name
 
 
 def _umask() -> int:

@@ -6,8 +6,8 @@ first second (exit 2, one sentence, the previous output untouched), not after th
 
 The lock is a file beside the output folder (``.DIR.lock``), held with ``flock`` for the whole
 run: the kernel drops it when the process dies, even by ``kill -9``, so a crashed run never
-blocks the next one. Holding it also proves no other run is alive, so staging folders left by a
-killed run (``.DIR.staging-*``) are removed then.
+blocks the next one. Holding it also proves no other run is alive, so the staging folders of
+interrupted runs (``.DIR.staging-*``) are the next run's to resume and then remove.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from goaltables.extract.errors import GoalTablesError
 from goaltables.pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
+_HELD: set[int] = set()  # descriptors of the locks this process holds (see close_inherited_locks)
 
 
 class PreflightError(GoalTablesError):
@@ -56,7 +56,6 @@ class OutputLock:
             self.fd = self._acquire()
         except OSError as exc:
             raise PreflightError(f"cannot write the output folder {self.out_dir}: {exc.strerror or exc}") from None
-        remove_stale_staging(self.out_dir)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -65,6 +64,7 @@ class OutputLock:
                 os.unlink(self.path)  # unlinked while held: a waiting run re-checks the inode
             except OSError:
                 pass
+            _HELD.discard(self.fd)
             os.close(self.fd)
             self.fd = None
 
@@ -82,6 +82,7 @@ class OutputLock:
             if self._still_ours(fd):
                 os.ftruncate(fd, 0)
                 os.write(fd, f"{os.getpid()}\n".encode())
+                _HELD.add(fd)
                 return fd
             os.close(fd)  # the holder removed the file as we opened it: lock the new one
 
@@ -92,12 +93,15 @@ class OutputLock:
             return False
 
 
-def remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders of runs that were killed before they could clean up (kill -9, power loss)."""
-    for entry in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
-        if entry.is_dir() and not entry.is_symlink():
-            log.info("removing %s, left by an earlier run that was killed", entry.name)
-            shutil.rmtree(entry, ignore_errors=True)
+def close_inherited_locks() -> None:
+    """In a forked worker: drop its copies of the run lock. A flock lives while any copy is
+    open, so a worker outliving a killed run by a moment would otherwise refuse the next run."""
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
 
 
 def _read_pid(fd: int) -> str:

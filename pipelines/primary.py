@@ -3,7 +3,8 @@
 Copies of one table (same ``table_key``) can come from files far apart in the input, so the
 choice needs every key first. Rather than hold all goal-table rows in memory until the end, the
 part files are written as the run goes and rewritten here with ``is_primary`` set: a pass that
-keeps only (key, doc_id, table_index) per table in memory, whatever the number of parts.
+keeps only (key, doc_id, table_index) per table in memory, whatever the number of parts. A part
+whose flags are already right (one kept from an earlier run) is left as it is.
 
 The primary copy is the one a reviewer can find most easily in its file — a copy whose position
 is known as a page or line comes before one known only as the n-th block of a Word file — then
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from goaltables.pipelines.parts import write_part
 
 COLUMNS = ["table_key", "doc_id", "table_index"]
 PLACE = ["table_page", "table_line"]
@@ -45,7 +48,7 @@ def _rewrite(part: Path, best: dict[str, tuple[bool, str, int]]) -> None:
     keys, docs, indexes = (table.column(c).to_pylist() for c in COLUMNS)
     flags = pa.array([best[k][1:] == (d, i) for k, d, i in zip(keys, docs, indexes)], pa.bool_())
     position = table.schema.get_field_index("is_primary")
+    if table.column(position).equals(pa.chunked_array([flags])):
+        return
     table = table.set_column(position, table.schema.field(position), flags)
-    tmp = part.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(part)
+    write_part(table, part)  # a new file: a part hard-linked from the previous output stays as it was

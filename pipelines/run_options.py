@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from goaltables.pipelines.settings import DEFAULT_SLOW_AFTER_S
+from goaltables.pipelines.settings import DEFAULT_COMMIT_EVERY, DEFAULT_SLOW_AFTER_S
 
 SELECTION_EPILOG = """\
 zip archives:
@@ -63,6 +63,36 @@ def engine_settings(args: argparse.Namespace) -> dict[str, Any]:
 def selection_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Settings`` keyword arguments of the selection options."""
     return {"include": tuple(args.include), "exclude": tuple(args.exclude)}
+
+
+INCREMENTAL_EPILOG = f"""\
+re-runs:
+  A run remembers what it read (DIR/_journal.jsonl). Run the same command again and only new
+  and changed files are read: a file whose bytes (SHA-256) and path are unchanged, read by the
+  same goaltables with the same --taxonomy, --lexicon, --encoding and size limits, keeps its
+  rows; the rows of deleted files are dropped. --full reads everything again; --retry-failed
+  reads again the files that failed (after a --timeout or --max-memory-mb change, say).
+  Work is committed every --commit-every files (default {DEFAULT_COMMIT_EVERY}). A run that is
+  interrupted (Ctrl-C, SIGTERM, kill -9, a power cut) leaves DIR as it was and keeps its
+  committed work beside it (.DIR.staging-*); the next run over the same DIR continues from
+  there and ends with exactly the rows of an uninterrupted run.
+"""
+
+
+def add_incremental_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("re-runs")
+    group.add_argument("--full", action="store_true",
+                       help="read every file again, ignoring what earlier runs into DIR committed")
+    group.add_argument("--retry-failed", action="store_true",
+                       help="read again the files that failed in earlier runs, even when unchanged")
+    group.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_EVERY, metavar="N",
+                       help=f"commit the rows of every N files read (default: {DEFAULT_COMMIT_EVERY}): the most "
+                            "work an interruption can lose; each commit adds a part file to each table")
+
+
+def incremental_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``Settings`` keyword arguments of the re-run options."""
+    return {"full": args.full, "retry_failed": args.retry_failed, "commit_every": args.commit_every}
 
 
 def add_progress_options(command: argparse.ArgumentParser) -> None:

@@ -16,11 +16,20 @@ DEFAULT_MAX_MB = 200
 DEFAULT_TIMEOUT_S = 120  # a 100-page PDF takes about 20 s; a hung parser should not hold a batch for hours
 DEFAULT_MAX_MEMORY_MB = 2048  # per worker; the largest legitimate file measured needs well under 1 GB
 DEFAULT_SLOW_AFTER_S = 30  # ordinary files take well under a second; a 100-page PDF about 20 s
+DEFAULT_COMMIT_EVERY = 200  # a commit is a part file per table; 200 files take seconds to read again
 MIN_MEMORY_MB = 512  # below this the interpreter and the reading libraries cannot even start
 
 
 class SettingsError(GoalTablesError, ValueError):
     """A setting is invalid; the message names the setting and the allowed values."""
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,9 @@ class Settings:
     engine: str = "local"  # where files run (pipelines.engines): local workers or a Dask cluster
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
     encoding: str | None = None  # text and web pages: use this encoding instead of guessing
+    full: bool = False  # read every file, ignoring what earlier runs committed (pipelines.incremental)
+    retry_failed: bool = False  # read again the files that failed before, even when unchanged
+    commit_every: int = DEFAULT_COMMIT_EVERY  # files per commit: the most work a crash can lose
 
     def __post_init__(self) -> None:
         if not isinstance(self.jobs, int) or self.jobs < 1:
@@ -65,6 +77,8 @@ class Settings:
             raise SettingsError(f"engine must be local or dask, not {self.engine!r}")
         if self.scheduler is not None and self.engine != "dask":
             raise SettingsError("--scheduler needs --engine dask")
+        if not isinstance(self.commit_every, int) or self.commit_every < 1:
+            raise SettingsError(f"commit_every must be a whole number of at least 1, not {self.commit_every!r}")
         for pattern in (*self.include, *self.exclude):
             if not isinstance(pattern, str) or not pattern:
                 raise SettingsError(f"--include/--exclude patterns must be non-empty globs, not {pattern!r}")

@@ -44,6 +44,7 @@ from goaltables.extract.errors import DocumentLoadError
 from goaltables.pipelines import archives
 from goaltables.pipelines.capture import captured
 from goaltables.pipelines.discover import Input
+from goaltables.pipelines.preflight import close_inherited_locks
 from goaltables.pipelines.process import FileResult, failed_result, out_of_memory, process_file
 from goaltables.pipelines.settings import Settings
 
@@ -95,6 +96,7 @@ def _worker_main(conn: Connection, settings: Settings, profiles: str | None = No
     sys.unraisablehook = sys.__unraisablehook__  # not the parent's (a test runner's) hooks, which
     sys.excepthook = sys.__excepthook__  # allocate and fail when memory runs out
     _die_with_parent()
+    close_inherited_locks()
     _cap_memory(settings.max_memory_mb)
     if profiles is not None:
         os.environ[libreoffice.PROFILES_ENV] = profiles  # one warm LibreOffice profile per worker

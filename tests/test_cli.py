@@ -120,7 +120,12 @@ def test_interrupted_run_leaves_the_previous_output_whole(tmp_path: Path, monkey
     monkeypatch.setattr(output, "_swap_in", interrupted)
     assert _run("extract", SAMPLES, "--out", out) == 130
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    kept = [p for p in tmp_path.iterdir() if p.name != "out"]
+    assert [p.name[:13] for p in kept] == [".out.staging-"]  # the work done, for the next run
+    monkeypatch.undo()
+    assert _run("extract", SAMPLES, "--out", out) == EXIT_OK
+    assert json.loads((out / "_manifest.json").read_text(encoding="utf-8"))["read"] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path) -> None:
@@ -129,7 +134,7 @@ def test_rerun_replaces_output_and_keeps_files_a_person_put_there(tmp_path: Path
     (out / ".gitkeep").write_text("")
     _run("extract", SAMPLE_000, "--out", out)
     _run("extract", SAMPLES, "--out", out)
-    assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "_manifest.json",
+    assert sorted(p.name for p in out.iterdir()) == sorted([".gitkeep", "_manifest.json", "_journal.jsonl",
                                                            *SCHEMAS])
     assert len(pd.read_parquet(out / "goal_tables")) == 5
 

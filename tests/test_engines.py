@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from goaltables.pipelines import output
 from goaltables.pipelines.cli import main
 from goaltables.pipelines.schema import KEYS, SCHEMAS
 from tests.conftest import FIXTURES, SAMPLES
@@ -37,15 +36,12 @@ BUDGET_BY_UNIT = {("怀来县总工会", "project"): Decimal("543.98"), ("宁县
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Samples and good fixtures, with tiny part files so every table spans several parts."""
+    """Samples and good fixtures, committed two files at a time so every table spans several parts."""
     folder = tmp_path_factory.mktemp("engines") / "out"
     good = [p for p in sorted(FIXTURES.iterdir()) if p.is_dir() and p.name not in BAD_FIXTURES]
     if shutil.which("soffice") is None:
         good.remove(FIXTURES / "doc")  # .doc needs LibreOffice; the other formats still copy the tables
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(output, "FLUSH_ROWS", 20)
-        patch.setattr(output, "PART_ROWS", 40)
-        assert main(["extract", str(SAMPLES), *map(str, good), "--out", str(folder), "--quiet"]) == 0
+    assert main(["extract", str(SAMPLES), *map(str, good), "--out", str(folder), "--quiet", "--commit-every", "2"]) == 0
     assert len(list((folder / "indicators").glob("part-*.parquet"))) > 3
     return folder
 

@@ -17,8 +17,8 @@ import pytest
 
 from goaltables.pipelines import discover as discovery
 from goaltables.pipelines.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
-from goaltables.pipelines.output import OutputWriter
-from goaltables.pipelines.preflight import OutputLock, remove_stale_staging
+from goaltables.pipelines.output import OutputWriter, staging_folders
+from goaltables.pipelines.preflight import OutputLock
 from tests.conftest import ROOT, SAMPLE_000, SAMPLE_004
 
 GBK_NAME = "预算绩效目标表".encode("gbk") + b".txt"
@@ -188,12 +188,13 @@ def test_taxonomy_of_the_wrong_shape_is_refused_by_check_too(tmp_path: Path, cap
     assert capsys.readouterr().err.startswith(f"goaltables: error: taxonomy file {bad} cannot be used: ")
 
 
-def test_stale_staging_cleanup_matches_the_writers_staging_folders(tmp_path: Path) -> None:
-    """If the writer ever names its staging folder differently, this fails instead of the
-    cleanup silently finding nothing."""
-    writer = OutputWriter(tmp_path / "out")
+def test_the_next_run_finds_the_writers_staging_folders(tmp_path: Path) -> None:
+    """If the writer ever names its staging folder differently, this fails instead of the next
+    run silently neither resuming nor removing it."""
+    writer = OutputWriter(tmp_path / "out", "fingerprint")
     assert writer.staging.is_dir()
-    remove_stale_staging(tmp_path / "out")
+    assert staging_folders((tmp_path / "out").resolve()) == [writer.staging]
+    writer.leave()  # nothing committed: nothing to keep
     assert not writer.staging.exists()
 
 

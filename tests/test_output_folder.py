@@ -54,7 +54,7 @@ def test_a_symlinked_output_folder_keeps_its_link(tmp_path: Path) -> None:
     real.mkdir()
     link.symlink_to(real, target_is_directory=True)
     assert _extract(SAMPLE_000, "--out", link) == EXIT_OK
-    assert link.is_symlink() and (real / "indicators" / "part-00000.parquet").is_file()
+    assert link.is_symlink() and any((real / "indicators").glob("part-*.parquet"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
@@ -75,7 +75,7 @@ def test_an_output_folder_of_the_old_single_file_layout_is_replaced_cleanly(tmp_
     (out / "notes.md").write_text("keep me", encoding="utf-8")
     assert _extract(SAMPLE_000, "--out", out) == EXIT_OK
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["_manifest.json", "documents", "findings", "goal_tables", "indicators", "notes.md", "unit_goals"])
+        ["_journal.jsonl", "_manifest.json", "documents", "findings", "goal_tables", "indicators", "notes.md", "unit_goals"])
 
 
 def test_every_table_is_a_folder_of_part_files_with_the_schema_version(tmp_path: Path) -> None:
@@ -87,5 +87,5 @@ def test_every_table_is_a_folder_of_part_files_with_the_schema_version(tmp_path:
     _extract(SAMPLE_000, "--out", out)
     for name in SCHEMAS:
         parts = sorted((out / name).iterdir())
-        assert [p.name for p in parts] == ["part-00000.parquet"]
+        assert len(parts) == 1 and parts[0].name.startswith("part-") and parts[0].suffix == ".parquet"
         assert pq.read_schema(parts[0]).metadata[b"goaltables.schema_version"] == SCHEMA_VERSION.encode()
