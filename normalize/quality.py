@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from goaltables.extract.findings import Finding
 from goaltables.extract.text import compact
+from goaltables.extract.yamlfile import read_yaml
 from goaltables.normalize.money import show
 from goaltables.normalize.records import GoalTableRecord, IndicatorRecord
 
@@ -66,7 +65,7 @@ def build_plausibility(data: Any) -> Plausibility:
 
 @cache
 def plausibility() -> Plausibility:
-    return build_plausibility(yaml.safe_load(PLAUSIBILITY_PATH.read_text(encoding="utf-8")))
+    return build_plausibility(read_yaml(PLAUSIBILITY_PATH))
 
 
 def _finding(code: str, message: str, table: GoalTableRecord, row: int | None = None, raw: str | None = None) -> Finding:

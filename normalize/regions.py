@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-import cpca
+from types import ModuleType
 
 _COLUMNS = ("省", "市", "区", "adcode")
 
@@ -26,12 +25,21 @@ class Region:
     candidates: tuple[str, ...] = ()
 
 
+@cache
+def _cpca() -> ModuleType:
+    """cpca, imported on the first lookup: its import (pkg_resources, its table) is 0.15 s that
+    only the workers need, each once, while the main process starts the run."""
+    import cpca
+
+    return cpca
+
+
 def is_division_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit() and f"{code}000000" in cpca.ad_2_addr_dict
+    return len(code) == 6 and code.isdigit() and f"{code}000000" in _cpca().ad_2_addr_dict
 
 
 def _name(code: str) -> str | None:
-    return cpca.adcode_name(code) or None
+    return _cpca().adcode_name(code) or None
 
 
 @cache
@@ -51,7 +59,7 @@ def region_from_name(name: str) -> Region | None:
     cpca picks one county for a name several counties share (鼓楼区 is in four cities); unless
     the name also says the city or province, the region comes back with its ``candidates``.
     """
-    row = cpca.transform([name]).iloc[0]
+    row = _cpca().transform([name]).iloc[0]
     province, city, county, adcode = (row.get(c) or None for c in _COLUMNS)
     if not adcode or not (city or county):
         return None
@@ -87,7 +95,7 @@ def _consumed(prefix: str, places: list[str]) -> bool:
 def _counties_by_name() -> dict[str, tuple[str, ...]]:
     """County-level name → the 6-digit codes of every county with that name."""
     by_name: dict[str, list[str]] = {}
-    for key, info in cpca.ad_2_addr_dict.items():
+    for key, info in _cpca().ad_2_addr_dict.items():
         if info.rank == info.RANK_COUNTY and key.endswith("000000"):
             by_name.setdefault(info.name, []).append(key[:6])
     return {name: tuple(sorted(set(codes))) for name, codes in by_name.items()}

@@ -25,6 +25,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from goaltables.extract.text import compact
+from goaltables.extract.yamlfile import read_yaml
 
 FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which no suggestion is made
 MAX_SUGGESTION_SCORE = 0.99  # a suggestion is never as sure as a strict match
@@ -246,10 +247,10 @@ def load_taxonomy(extra: Path | None = None) -> Taxonomy:
 
     The user's entries come first, so their aliases and kinds win where they overlap.
     """
-    sources = [(yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8")), TAXONOMY_PATH.name)]
+    sources = [(read_yaml(TAXONOMY_PATH), TAXONOMY_PATH.name)]
     if extra is not None:
         try:
-            data = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+            data = read_yaml(extra) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"{extra}: not valid YAML ({exc.problem})") from None
         sources.insert(0, (data, str(extra)))

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 from goaltables.extract.text import compact
+from goaltables.extract.yamlfile import read_yaml
 
 UNITS_PATH = Path(__file__).with_name("units.yaml")
 _BRACKETS = ("()", "[]", "【】", "〔〕")
@@ -30,7 +29,7 @@ class UnitTable:
 @cache
 def unit_table() -> UnitTable:
     """Load ``units.yaml`` once; a duplicate alias is a data error, so it fails loudly."""
-    data = yaml.safe_load(UNITS_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(UNITS_PATH)
     aliases: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for entry in data["units"]:

@@ -34,6 +34,7 @@ from goaltables.pipelines.preflight import OutputLock, check_configuration
 from goaltables.pipelines.process import FileResult, finding_record
 from goaltables.pipelines.progress import Progress
 from goaltables.pipelines.records import DocumentRecord, FindingRecord
+from goaltables.pipelines.schema import to_table
 from goaltables.pipelines.settings import Settings
 from goaltables.pipelines.state import COVERED, DocState, fingerprint, stats_of
 
@@ -131,7 +132,7 @@ def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSumm
     states: dict[int, DocState] = {}
     pending: list[tuple[FileResult, DocState]] = []
     rows, last = 0, time.monotonic()
-    results = engine_results([p.item for _, p in work], settings)
+    results = engine_results([p.item for _, p in work], settings, _prepare_arrow)
     try:
         with Progress(len(work)) as progress:
             for (position, planned), result in zip(work, results):
@@ -151,6 +152,12 @@ def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSumm
     finally:
         results.close()  # stops the workers now, not when the traceback is freed
     return states
+
+
+def _prepare_arrow() -> None:
+    """Convert nothing to Arrow once: pyarrow imports pandas on its first conversion (0.3 s),
+    which then overlaps with the workers reading the first files instead of following them."""
+    to_table("documents", [])
 
 
 def _state(planned: Planned, result: FileResult) -> DocState:

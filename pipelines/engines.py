@@ -16,7 +16,7 @@ repeatedly) becomes that file's ``failed`` row, as on the local engine.
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import ExitStack
 
 from goaltables.pipelines.discover import Input
@@ -31,11 +31,13 @@ ENGINES = ("local", "dask")
 MISSING_DASK = "the dask engine needs dask.distributed: pip install 'goaltables[dask]'"
 
 
-def results(items: Sequence[Input], settings: Settings) -> Generator[FileResult, None, None]:
-    """One result per item, in input order, from the engine the settings name."""
+def results(items: Sequence[Input], settings: Settings,
+            meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
+    """One result per item, in input order, from the engine the settings name; ``meanwhile``
+    runs once in this process once the first files are being read elsewhere."""
     if settings.engine == "dask":
-        return dask_results(items, settings)
-    return local_results(list(items), settings)
+        return dask_results(items, settings, meanwhile)
+    return local_results(list(items), settings, meanwhile)
 
 
 def check_engine(settings: Settings) -> None:
@@ -47,7 +49,8 @@ def check_engine(settings: Settings) -> None:
             raise PreflightError(MISSING_DASK) from None
 
 
-def dask_results(items: Sequence[Input], settings: Settings) -> Generator[FileResult, None, None]:
+def dask_results(items: Sequence[Input], settings: Settings,
+                 meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
     """``client.map`` of ``process_input`` over the items; results gathered in input order,
     each released once yielded so the cluster does not hold the whole batch."""
     from distributed import Client, LocalCluster
@@ -62,6 +65,8 @@ def dask_results(items: Sequence[Input], settings: Settings) -> Generator[FileRe
             client = stack.enter_context(Client(cluster))
         log.info("dask engine: %s", client.dashboard_link if settings.scheduler else f"LocalCluster of {settings.jobs}")
         futures = client.map(process_input, list(items), settings=settings, pure=False)
+        if meanwhile is not None:
+            meanwhile()
         try:
             yield from _gathered(items, futures)
         finally:

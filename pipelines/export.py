@@ -15,11 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from goaltables.pipelines.command import folder_command
-from goaltables.pipelines.dataset import check_folder
-from goaltables.pipelines.flatten import headers, is_money, rows
 from goaltables.pipelines.labels import column_label, table_label
 from goaltables.pipelines.schema import SCHEMAS
 from goaltables.pipelines.textgrid import cell, width
@@ -59,6 +55,8 @@ def add_parser(commands: argparse._SubParsersAction, formatter: type[argparse.He
 def run(args: argparse.Namespace) -> int:
     if args.xlsx is None and args.csv is None:
         raise ValueError("say what to write: --xlsx FILE and/or --csv FOLDER")
+    from goaltables.pipelines.dataset import check_folder  # pyarrow.dataset: only when the command runs
+
     check_folder(args.out_dir)
     if args.xlsx is not None:
         write_xlsx(args.out_dir, args.xlsx)
@@ -70,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_csv(out_dir: Path, folder: Path) -> list[Path]:
+    from goaltables.pipelines.flatten import headers, rows
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in SCHEMAS:
@@ -157,6 +157,9 @@ def _table_sheets(book: Any, out_dir: Path, name: str) -> None:
     """The table's sheet(s). Column widths are measured on the first rows before the sheet is
     started: a write-only sheet streams its column widths ahead of the rows."""
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from goaltables.pipelines.flatten import headers, is_money, rows
 
     money = [is_money(f) for f in SCHEMAS[name]]
     head = headers(name)

@@ -15,13 +15,15 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goaltables.pipelines import __version__
 from goaltables.pipelines.command import folder_command
-from goaltables.pipelines.figures import Figures, compute
 from goaltables.pipelines.labels import code_label, place_label
 from goaltables.pipelines.svg import Bar, bars, legend
+
+if TYPE_CHECKING:
+    from goaltables.pipelines.figures import Figures
 
 TOP_N = 15  # bars per chart; the tables below the charts list everything
 MAX_FINDING_ROWS = 5000  # beyond this the page gets slow to open; `goaltables check --report` lists all
@@ -102,6 +104,8 @@ def add_parser(commands: argparse._SubParsersAction, formatter: type[argparse.He
 
 
 def run(args: argparse.Namespace) -> int:
+    from goaltables.pipelines.figures import compute  # pandas and DuckDB: only when the command runs
+
     page = render(compute(args.out_dir), args.lang, args.html.parent.resolve())
     args.html.parent.mkdir(parents=True, exist_ok=True)
     args.html.write_text(page, encoding="utf-8")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from goaltables.extract.yamlfile import read_yaml
 from goaltables.normalize.taxonomy import default_taxonomy
 
 LABELS_PATH = Path(__file__).with_name("labels_zh.yaml")
@@ -21,7 +20,7 @@ LABELS_PATH = Path(__file__).with_name("labels_zh.yaml")
 
 @cache
 def _labels() -> dict:
-    return yaml.safe_load(LABELS_PATH.read_text(encoding="utf-8"))
+    return read_yaml(LABELS_PATH)
 
 
 def column_label(name: str) -> str:

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -76,11 +76,13 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def results(items: list[Item], settings: Settings) -> Generator[FileResult, None, None]:
-    """One result per item, in input order, each file read in a contained worker."""
+def results(items: list[Item], settings: Settings,
+            meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
+    """One result per item, in input order, each file read in a contained worker; ``meanwhile``
+    runs once in this process while the first files are being read."""
     pool = WorkerPool(settings)
     try:
-        yield from pool.run(items)
+        yield from pool.run(items, meanwhile)
     finally:
         pool.close()
 
@@ -253,7 +255,7 @@ class WorkerPool:
     def _worker(self) -> _Worker:
         return _Worker(self.settings, self.profiles)
 
-    def run(self, items: list[Item]) -> Iterator[FileResult]:
+    def run(self, items: list[Item], meanwhile: Callable[[], object] | None = None) -> Iterator[FileResult]:
         todo = deque(enumerate(items))
         done: dict[int, FileResult] = {}
         window = self.settings.jobs * 4
@@ -261,6 +263,9 @@ class WorkerPool:
         self.workers = [self._worker() for _ in range(min(self.settings.jobs, len(items)))]
         while next_out < len(items):
             self._assign(todo, next_out + window)
+            if meanwhile is not None:  # after the first files are sent, before any fork of a replacement
+                meanwhile()
+                meanwhile = None
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1

@@ -18,6 +18,7 @@ from goaltables.extract.errors import ConfigError
 from goaltables.extract.goaltable import FORM_FIELDS, GRID_ROLES
 from goaltables.extract.parser.money_unit import money_unit_in, unit_alternatives  # noqa: F401 - re-exported for the parser
 from goaltables.extract.text import compact
+from goaltables.extract.yamlfile import read_yaml
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 _UNIT = f"({unit_alternatives()})"  # every unit of money_units.yaml
@@ -210,7 +211,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"lexicon {path}: cannot be read ({exc.__class__.__name__})") from exc
     if not isinstance(data, dict):

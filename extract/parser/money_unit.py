@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from goaltables.extract.text import compact
+from goaltables.extract.yamlfile import read_yaml
 
 MONEY_UNITS_PATH = Path(__file__).with_name("money_units.yaml")
 _KEYS = {"units", "amount_suffixes", "unit_prefixes", "declaration_words", "not_money_before", "note_words", "search_max_chars",
@@ -136,7 +137,7 @@ def build(data: Any) -> MoneyUnits:
 def money_units() -> MoneyUnits:
     """The packaged money-unit data, loaded and validated once per process."""
     try:
-        data = yaml.safe_load(MONEY_UNITS_PATH.read_text(encoding="utf-8"))
+        data = read_yaml(MONEY_UNITS_PATH)
     except yaml.YAMLError as exc:
         raise ValueError(f"{MONEY_UNITS_PATH.name}: not valid YAML ({exc})") from None
     return build(data)

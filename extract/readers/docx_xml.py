@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
 from goaltables.extract.limits import check_table_area
 from goaltables.extract.model import Block, Cell, Paragraph, SourcePos, Table
+from goaltables.extract.yamlfile import read_yaml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -50,7 +50,7 @@ SYMBOL_FONTS_PATH = Path(__file__).with_name("symbol_fonts.yaml")
 @cache
 def symbol_fonts() -> dict[str, dict[int, str]]:
     """Font name → {character code (0x00-0xFF) → Unicode text}, validated on load."""
-    data = yaml.safe_load(SYMBOL_FONTS_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(SYMBOL_FONTS_PATH)
     fonts: dict[str, dict[int, str]] = {}
     for font, table in (data or {}).items():
         if not isinstance(table, dict):

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from goaltables.extract.errors import DocumentLoadError
+from goaltables.extract.yamlfile import read_yaml
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -43,7 +42,7 @@ class SecondOpinion:
 @cache
 def second_opinion_settings() -> SecondOpinion:
     """``encoding.yaml``, validated: every value named when wrong."""
-    data = yaml.safe_load(ENCODING_DATA_PATH.read_text(encoding="utf-8")) or {}
+    data = read_yaml(ENCODING_DATA_PATH) or {}
     share, least, sample = data.get("common_hanzi_min_share"), data.get("min_hanzi"), data.get("sample_bytes")
     if not isinstance(share, int | float) or not 0 < share < 1:
         raise ValueError(f"{ENCODING_DATA_PATH.name}: common_hanzi_min_share must be between 0 and 1, got {share!r}")
