@@ -36,7 +36,7 @@ from goaltables.pipelines.progress import Progress
 from goaltables.pipelines.records import DocumentRecord, FindingRecord
 from goaltables.pipelines.schema import to_table
 from goaltables.pipelines.settings import Settings
-from goaltables.pipelines.state import COVERED, DocState, fingerprint, stats_of
+from goaltables.pipelines.state import COVERED, DocState, document_key, fingerprint, stats_of
 
 log = logging.getLogger(__name__)
 STATUSES = ("ok", "partial", "no_goal_tables", "failed")
@@ -170,7 +170,9 @@ def _state(planned: Planned, result: FileResult) -> DocState:
     if result.library_output:
         entry["library_output"] = result.library_output
         log.debug("%s: library output: %s", doc.source_path, result.library_output)
-    return DocState.of(doc, entry, stats_of(result.tables, result.indicators, result.findings), planned.container)
+    key = document_key(planned.sha256, planned.item.source_path, planned.item.raw_path)
+    stats = stats_of(result.tables, result.indicators, result.findings)
+    return DocState.of(key, doc, entry, stats, planned.sha256, planned.container)
 
 
 def _note_raw_name(result: FileResult, item: Input) -> None:

@@ -6,7 +6,7 @@ member by member under the usual limits). Then, in input order:
 
 * a file with the same bytes as an earlier input is a duplicate: it is not read, and it is
   listed under the first copy (``documents.duplicate_paths``);
-* a file whose key (bytes and path, ``pipelines.state``) was committed by an earlier run of
+* a file whose key (bytes and name, ``pipelines.state``) was committed by an earlier run of
   the same pipeline keeps those rows;
 * everything else is read: new and changed files, files never hashed (too large, unreadable),
   and with ``--retry-failed`` every file that failed before.
@@ -94,10 +94,11 @@ def plan_run(items: list[Input], previous: Previous, settings: Settings) -> Plan
                 planned.duplicate_of = first[sha]
                 continue
             first[sha] = position
-        found = previous.chosen.get(document_key(sha, planned.item.source_path))
+        found = previous.chosen.get(document_key(sha, planned.item.source_path, planned.item.raw_path))
         if found is None or (settings.retry_failed and found[2].failed):
             continue
         folder, commit, doc = found
+        doc.container = planned.container  # its archive may have changed around it: remember the new one
         planned.reused = doc
         kept.setdefault((folder, commit.id), (folder, commit, []))[2].append(doc)
     return Plan(order, list(kept.values()))
@@ -139,8 +140,8 @@ def _member_sha(item: Input, archive_sha: str | None, previous: Previous, limit:
     if archive_sha is None:
         return None
     before = previous.by_path.get(item.source_path)
-    if before is not None and before.container == archive_sha and before.document.get("sha256"):
-        return before.document["sha256"]
+    if before is not None and before.container == archive_sha and before.sha256:
+        return before.sha256
     try:
         return hashlib.sha256(archives.read_member(item.path, item.member, limit)).hexdigest()
     except GoalTablesError:

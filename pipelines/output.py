@@ -21,6 +21,7 @@ leaves its staging folder; the next run takes its commits from there.
 from __future__ import annotations
 
 import ctypes
+import glob
 import json
 import logging
 import os
@@ -55,7 +56,7 @@ def table_dir(out_dir: Path, name: str) -> Path:
 
 def staging_folders(out_dir: Path) -> list[Path]:
     """Staging folders of earlier runs of DIR that did not finish, oldest first."""
-    found = [p for p in out_dir.parent.glob(STAGING.format(name=out_dir.name) + "*")
+    found = [p for p in out_dir.parent.glob(glob.escape(STAGING.format(name=out_dir.name)) + "*")
              if p.is_dir() and not p.is_symlink()]
     return sorted(found, key=lambda p: p.stat().st_mtime_ns)
 

@@ -118,8 +118,16 @@ def code_columns(name: str) -> list[str]:
 def to_table(name: str, records: list[Any]) -> pa.Table:
     """Records of table ``name`` as an Arrow table with its exact schema."""
     schema = SCHEMAS[name]
-    columns = {f.name: [_plain(getattr(r, f.name)) for r in records] for f in schema}
+    columns = {}
+    for f in schema:
+        values = [getattr(r, f.name) for r in records]
+        columns[f.name] = [_plain(v) for v in values] if _nested(f.type) else values  # scalars pass as they are
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _nested(t: pa.DataType) -> bool:
+    """Lists and structs may hold dataclasses (provenance, …); every other column holds scalars."""
+    return pa.types.is_list(t) or pa.types.is_struct(t)
 
 
 def _plain(value: Any) -> Any:

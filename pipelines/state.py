@@ -9,9 +9,10 @@ named. The journal of a finished run lies in the output folder; that of an inter
 its staging folder beside it, which the next run resumes.
 
 A document's rows are reused when its ``DocState.key`` is unchanged: the SHA-256 of its
-bytes and its ``source_path`` (a failed row quotes it), and when the commit was made by the
-same pipeline (``fingerprint``: this code, the taxonomy and lexicon files, and the settings
-that change what is read).
+bytes as the run hashed them before reading, and its name as text and as bytes (a failed row
+quotes the name; a non-UTF-8 name adds a finding), and when the commit was made by the same
+pipeline (``fingerprint``: this code, the versions of the libraries it depends on, the taxonomy
+and lexicon files, and the settings that change what is read).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
@@ -39,25 +41,24 @@ _OUTPUT_SETTINGS = ("max_file_mb", "max_unzipped_mb", "max_zip_ratio", "max_tabl
 _PACKAGES = ("extract", "normalize", "pipelines")
 
 
-def document_key(sha256: str, source_path: str) -> str:
-    """Same bytes at the same path: the identity under which a document's rows are reused."""
-    return f"{sha256}:{source_path}"
+def document_key(sha256: str | None, source_path: str, raw_path: bytes | None) -> str | None:
+    """Same bytes under the same name: the identity under which a document's rows are reused;
+    None for a file that could not be hashed (nothing proves it unchanged)."""
+    if sha256 is None:
+        return None
+    return json.dumps([sha256, source_path, raw_path.hex() if raw_path is not None else None], ensure_ascii=False)
 
 
 @dataclass(slots=True)
 class DocState:
     """One document of a commit: its documents row, its manifest entry and its counts."""
 
+    key: str | None  # ``document_key`` of the input as hashed before it was read
     document: dict[str, Any]  # DocumentRecord fields; source_path_raw as hex; duplicate_paths empty
     entry: dict[str, Any]  # the manifest's entry for the file
     stats: dict[str, Any]  # findings per severity, table keys, indicators and their coverage
+    sha256: str | None = None  # the input's SHA-256 as hashed before it was read (a zip member's too)
     container: str | None = None  # SHA-256 of the zip archive a member came from
-
-    @property
-    def key(self) -> str | None:
-        """None for a file whose bytes were never read: nothing proves it unchanged."""
-        sha = self.document.get("sha256")
-        return document_key(sha, self.document["source_path"]) if sha else None
 
     @property
     def failed(self) -> bool:
@@ -71,13 +72,13 @@ class DocState:
         return DocumentRecord(**values)
 
     @classmethod
-    def of(cls, document: DocumentRecord, entry: dict[str, Any], stats: dict[str, Any],
-           container: str | None = None) -> DocState:
+    def of(cls, key: str | None, document: DocumentRecord, entry: dict[str, Any], stats: dict[str, Any],
+           sha256: str | None = None, container: str | None = None) -> DocState:
         values = {f.name: getattr(document, f.name) for f in fields(DocumentRecord)}
         raw = values["source_path_raw"]
         values["source_path_raw"] = raw.hex() if raw is not None else None
         values["duplicate_paths"] = []
-        return cls(values, entry, stats, container)
+        return cls(key, values, entry, stats, sha256, container)
 
 
 def stats_of(tables: list[Any], indicators: list[Any], findings: list[Any]) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def read_journal(folder: Path) -> list[Commit]:
         log.warning("cannot read %s (%s); its files will be read again", path, exc)
         return []
     commits = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): names may hold U+2028 and friends
         try:
             commit = Commit.from_json(line)
         except (ValueError, KeyError, TypeError):
@@ -148,13 +149,34 @@ class Journal:
 
 
 def fingerprint(settings: Settings) -> str:
-    """The pipeline as far as it decides rows: code, data files and output-changing settings."""
-    digest = hashlib.sha256(f"{__version__}\0{_code_hash()}".encode())
+    """The pipeline as far as it decides rows: code, libraries, data files, output-changing settings."""
+    digest = hashlib.sha256(f"{__version__}\0{_code_hash()}\0{_library_versions()}".encode())
     for name in _OUTPUT_SETTINGS:
         digest.update(f"\0{name}={getattr(settings, name)!r}".encode())
     for extra in (settings.taxonomy, settings.lexicon):
         digest.update(b"\0" + (Path(extra).read_bytes() if extra else b"-"))
     return digest.hexdigest()[:32]
+
+
+@cache
+def _library_versions() -> str:
+    """The installed version of every library goaltables requires: a new pdfminer may read a
+    table differently, so an upgrade reads everything again. (LibreOffice, for .doc, is not
+    covered: run with --full after upgrading it.)"""
+    from importlib import metadata
+
+    try:
+        required = metadata.requires("goaltables") or []
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "not installed"
+    names = sorted({re.split(r"[\s<>=!~;\[(]", r, maxsplit=1)[0].lower() for r in required if "extra ==" not in r})
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
 
 
 @cache

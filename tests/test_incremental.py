@@ -238,3 +238,61 @@ def test_a_run_with_other_inputs_drops_the_rows_of_files_not_given(inputs: Path,
     _extract(inputs / "004.txt", "--out", out)
     assert _manifest(out)["reused"] == 1
     assert _rows(out) == _fresh(inputs / "004.txt", tmp_path)
+
+
+# --------------------------------------------------------------------------- what is the same file
+
+def test_a_rename_between_utf8_and_gbk_names_is_read_again(tmp_path: Path) -> None:
+    """Both names show as 预算.txt; only the bytes tell them apart, and the rows differ."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "预算.txt").write_bytes(SAMPLE_004.read_bytes())
+    out = tmp_path / "out"
+    _extract(folder, "--out", out)
+    os.rename(os.fsencode(folder / "预算.txt"), os.fsencode(folder) + b"/" + "预算.txt".encode("gbk"))
+    _extract(folder, "--out", out)
+    assert _manifest(out)["read"] == 1
+    assert _rows(out) == _fresh(folder, tmp_path)
+    assert "non_utf8_name" in set(pq.read_table(out / "findings").column("code").to_pylist())
+
+
+def test_names_with_unicode_line_separators_are_remembered(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\u2028b\u0085.txt").write_bytes(SAMPLE_004.read_bytes())
+    (folder / "c.txt").write_bytes(SAMPLE_000.read_bytes())
+    out = tmp_path / "out"
+    _extract(folder, "--out", out)
+    _extract(folder, "--out", out)
+    assert _manifest(out)["read"] == 0
+
+
+def test_the_staging_folders_of_another_output_folder_are_not_taken(tmp_path: Path) -> None:
+    from goaltables.pipelines.output import staging_folders
+
+    ours, theirs = tmp_path / ".o[2].staging-abc", tmp_path / ".o2.staging-def"
+    ours.mkdir()
+    theirs.mkdir()
+    assert staging_folders(tmp_path / "o[2]") == [ours]
+    assert staging_folders(tmp_path / "o2") == [theirs]
+
+
+def test_a_file_stopped_by_the_time_limit_is_not_read_again_unless_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SAMPLE_000.read_bytes())
+    out = tmp_path / "out"
+    script = textwrap.dedent("""\
+        import sys, time
+        from goaltables.pipelines import worker
+        worker.process_file = lambda *args, **kwargs: time.sleep(60)
+        from goaltables.pipelines.cli import main
+        sys.exit(main(["extract", *sys.argv[1:], "--quiet", "--timeout", "0.5"]))
+    """)
+    subprocess.run([sys.executable, "-c", script, str(folder), "--out", str(out)], cwd=ROOT, check=False, timeout=60)
+    assert pq.read_table(out / "documents").column("status").to_pylist() == ["failed"]
+    _extract(folder, "--out", out, "--timeout", "0.5")
+    assert _manifest(out)["read"] == 0  # a hung file costs its timeout once, not on every re-run
+    _extract(folder, "--out", out, "--retry-failed")
+    assert _manifest(out)["read"] == 1
+    assert pq.read_table(out / "documents").column("status").to_pylist() == ["ok"]
