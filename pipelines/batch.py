@@ -2,8 +2,8 @@
 
 Before any file is read, every input is hashed and compared with what earlier runs committed
 (``pipelines.incremental``): unchanged files keep their rows, copies are listed under their first
-copy, and only the rest is handed to the engine. Results are taken in input order and committed
-every ``--commit-every`` files (``pipelines.output``), so a run that is stopped, even by
+copy, and only the rest is handed to the engine. Results are taken as files finish (no worker
+waits for a slow file ahead of it) and committed every ``--commit-every`` files (``pipelines.output``), so a run that is stopped, even by
 ``kill -9``, loses at most that many files of work, and the next run ends with exactly the rows
 an uninterrupted run would have written. Configuration, the output folder and the run lock are
 checked before any file is read (``pipelines.preflight``).
@@ -27,7 +27,7 @@ from goaltables.pipelines import __version__
 from goaltables.pipelines.discover import Discovery, Filters, Input, Skipped, check_inputs_exist, display
 from goaltables.pipelines.discover import discover as find_inputs
 from goaltables.pipelines.engines import check_engine
-from goaltables.pipelines.engines import results as engine_results
+from goaltables.pipelines.engines import completed
 from goaltables.pipelines.incremental import Plan, Planned, Previous, plan_run
 from goaltables.pipelines.output import OutputWriter, check_inputs_outside, check_output_dir, staging_folders
 from goaltables.pipelines.preflight import OutputLock, check_configuration
@@ -125,6 +125,7 @@ def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSumm
     """Read the files the plan names, committing every ``commit_every`` files; the state of
     each by its position in ``plan.order``. Ctrl-C commits what was read before it stops."""
     work = [(position, p) for position, p in enumerate(plan.order) if p.reused is None and p.duplicate_of is None]
+    work.sort(key=lambda w: -(w[1].size or 0))  # largest first: a big file started last keeps one worker busy alone
     summary.read, summary.reused = len(work), sum(p.reused is not None for p in plan.order)
     if summary.reused:
         log.info("%d of %d files are unchanged since the last run; reading %d", summary.reused, summary.files,
@@ -132,10 +133,11 @@ def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSumm
     states: dict[int, DocState] = {}
     pending: list[tuple[FileResult, DocState]] = []
     rows, last = 0, time.monotonic()
-    results = engine_results([p.item for _, p in work], settings, _prepare_arrow)
+    results = completed([p.item for _, p in work], settings, _prepare_arrow)
     try:
         with Progress(len(work)) as progress:
-            for (position, planned), result in zip(work, results):
+            for index, result in results:
+                position, planned = work[index]
                 states[position] = state = _state(planned, result)
                 pending.append((result, state))
                 rows += len(result.indicators) + len(result.findings)

@@ -32,7 +32,9 @@ read only changed files. Engines skip `_`-prefixed files, so each table opens
 in one call: `pd.read_parquet("DIR/indicators")`, `pl.read_parquet("DIR/indicators/*.parquet")`,
 `dd.read_parquet("DIR/indicators")`, `spark.read.parquet("DIR/indicators")`, DuckDB
 `FROM 'DIR/indicators/*.parquet'`. Each file's schema metadata holds
-`goaltables.schema_version` (now `{SCHEMA_VERSION}`) and `goaltables.table`.
+`goaltables.schema_version` (now `{SCHEMA_VERSION}`) and `goaltables.table`. Row order carries
+no meaning: files are committed as they finish and a re-run keeps the parts of unchanged files,
+so sort by the keys (`doc_id`, `table_index`, `row_index`) where order matters.
 
 Keys: `doc_id`, `table_id`, `indicator_id`, `goal_id` mean the same in every table. Join on
 them by name; two other names are shared, both required by the output contract: `needs_review`

@@ -1,8 +1,9 @@
 """Where the per-file work runs: local contained workers, or a Dask cluster.
 
 Both engines run the same module-level function (``pipelines.worker.process_input``) on the
-same items and yield the results in input order, so the output folder is the same whichever
-ran it; only the manifest's timings differ.
+same items and yield each result with the item's position as soon as it is read; the output
+does not depend on that order, so the output folder is the same whichever ran it (only the
+manifest's timings differ).
 
 ``local`` (the default) is ``pipelines.worker``: forked workers under ``--timeout`` and
 ``--max-memory-mb``. ``dask`` maps the function over a dask.distributed cluster: the one at
@@ -24,20 +25,20 @@ from goaltables.pipelines.preflight import PreflightError
 from goaltables.pipelines.process import FileResult, failed_result
 from goaltables.pipelines.settings import Settings
 from goaltables.pipelines.worker import process_input
-from goaltables.pipelines.worker import results as local_results
+from goaltables.pipelines.worker import completed as local_completed
 
 log = logging.getLogger(__name__)
 ENGINES = ("local", "dask")
 MISSING_DASK = "the dask engine needs dask.distributed: pip install 'goaltables[dask]'"
 
 
-def results(items: Sequence[Input], settings: Settings,
-            meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
-    """One result per item, in input order, from the engine the settings name; ``meanwhile``
-    runs once in this process once the first files are being read elsewhere."""
+def completed(items: Sequence[Input], settings: Settings, meanwhile: Callable[[], object] | None = None
+              ) -> Generator[tuple[int, FileResult], None, None]:
+    """``(position, result)`` of every item, as each is read, from the engine the settings name;
+    ``meanwhile`` runs once in this process once the first files are being read elsewhere."""
     if settings.engine == "dask":
-        return dask_results(items, settings, meanwhile)
-    return local_results(list(items), settings, meanwhile)
+        return dask_completed(items, settings, meanwhile)
+    return local_completed(list(items), settings, meanwhile)
 
 
 def check_engine(settings: Settings) -> None:
@@ -49,9 +50,9 @@ def check_engine(settings: Settings) -> None:
             raise PreflightError(MISSING_DASK) from None
 
 
-def dask_results(items: Sequence[Input], settings: Settings,
-                 meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
-    """``client.map`` of ``process_input`` over the items; results gathered in input order,
+def dask_completed(items: Sequence[Input], settings: Settings, meanwhile: Callable[[], object] | None = None
+                   ) -> Generator[tuple[int, FileResult], None, None]:
+    """``client.map`` of ``process_input`` over the items; results gathered as they complete,
     each released once yielded so the cluster does not hold the whole batch."""
     from distributed import Client, LocalCluster
 
@@ -73,12 +74,17 @@ def dask_results(items: Sequence[Input], settings: Settings,
             client.cancel([f for f in futures if not f.done()])
 
 
-def _gathered(items: Sequence[Input], futures: list) -> Iterator[FileResult]:
-    for item, future in zip(items, futures):
+def _gathered(items: Sequence[Input], futures: list) -> Iterator[tuple[int, FileResult]]:
+    from distributed import as_completed
+
+    position = {future.key: i for i, future in enumerate(futures)}
+    for future in as_completed(futures):
+        index = position[future.key]
+        item = items[index]
         try:
             result = future.result()
         except Exception as exc:  # the task died with its worker, or the cluster went away
             error = f"its Dask task failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
             result = failed_result(item.path, item.source_path, None, None, error, "limit_exceeded", {})
         future.release()
-        yield result
+        yield index, result

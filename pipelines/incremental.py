@@ -65,6 +65,7 @@ class Planned:
 
     item: Input
     sha256: str | None  # None: never hashed (too large, unreadable, a broken archive)
+    size: int | None = None  # bytes, to read the largest files first
     container: str | None = None  # SHA-256 of the archive a member belongs to
     reused: DocState | None = None
     duplicate_of: int | None = None  # position of the first copy in ``Plan.order``
@@ -114,25 +115,26 @@ def hashed(items: list[Input], previous: Previous, settings: Settings) -> list[P
     order = []
     with applied(settings.read_limits):
         for item in items:
-            disk = digests.get(item.path) if item.error is None else None
+            disk, size = digests.get(item.path, (None, None)) if item.error is None else (None, None)
             if not item.member:
-                order.append(Planned(item, disk))
+                order.append(Planned(item, disk, size))
             else:
-                order.append(Planned(item, _member_sha(item, disk, previous, limit), disk))
+                order.append(Planned(item, _member_sha(item, disk, previous, limit), item.size, disk))
     return order
 
 
-def file_sha(path: Path, limit: int | None) -> str | None:
-    """SHA-256 of a file, or None when it is larger than ``limit`` or cannot be read (the worker
-    then fails it with the reason)."""
+def file_sha(path: Path, limit: int | None) -> tuple[str | None, int | None]:
+    """SHA-256 and size of a file; no hash when it is larger than ``limit`` or cannot be read
+    (the worker then fails it with the reason)."""
     try:
         with open(path, "rb") as handle:
-            if limit is not None and handle.seek(0, 2) > limit:
-                return None
+            size = handle.seek(0, 2)
+            if limit is not None and size > limit:
+                return None, size
             handle.seek(0)
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            return hashlib.file_digest(handle, "sha256").hexdigest(), size
     except OSError:
-        return None
+        return None, None
 
 
 def _member_sha(item: Input, archive_sha: str | None, previous: Previous, limit: int) -> str | None:

@@ -76,13 +76,23 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def results(items: list[Item], settings: Settings,
-            meanwhile: Callable[[], object] | None = None) -> Generator[FileResult, None, None]:
-    """One result per item, in input order, each file read in a contained worker; ``meanwhile``
-    runs once in this process while the first files are being read."""
+def results(items: list[Item], settings: Settings) -> Generator[FileResult, None, None]:
+    """One result per item, in input order, each file read in a contained worker."""
     pool = WorkerPool(settings)
     try:
-        yield from pool.run(items, meanwhile)
+        for _, result in pool.run(items):
+            yield result
+    finally:
+        pool.close()
+
+
+def completed(items: list[Item], settings: Settings, meanwhile: Callable[[], object] | None = None
+              ) -> Generator[tuple[int, FileResult], None, None]:
+    """``(position, result)`` of every item as soon as its file is read, so no worker waits for
+    a slow file ahead of it; ``meanwhile`` runs once here while the first files are read."""
+    pool = WorkerPool(settings)
+    try:
+        yield from pool.run(items, meanwhile, ordered=False)
     finally:
         pool.close()
 
@@ -245,7 +255,8 @@ def descendants(pid: int) -> list[int]:
 
 
 class WorkerPool:
-    """``jobs`` workers; results come back in input order with a bounded window in flight."""
+    """``jobs`` workers; results come back in input order with a bounded window in flight, or
+    as they finish."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -255,21 +266,29 @@ class WorkerPool:
     def _worker(self) -> _Worker:
         return _Worker(self.settings, self.profiles)
 
-    def run(self, items: list[Item], meanwhile: Callable[[], object] | None = None) -> Iterator[FileResult]:
+    def run(self, items: list[Item], meanwhile: Callable[[], object] | None = None,
+            ordered: bool = True) -> Iterator[tuple[int, FileResult]]:
+        """``(position, result)`` pairs: in input order (at most ``4 × jobs`` files ahead of
+        the oldest unfinished one), or, unordered, each as soon as it is read."""
         todo = deque(enumerate(items))
         done: dict[int, FileResult] = {}
-        window = self.settings.jobs * 4
-        next_out = 0
+        window = self.settings.jobs * 4 if ordered else len(items)
+        next_out = delivered = 0
         self.workers = [self._worker() for _ in range(min(self.settings.jobs, len(items)))]
-        while next_out < len(items):
+        while delivered < len(items):
             self._assign(todo, next_out + window)
             if meanwhile is not None:  # after the first files are sent, before any fork of a replacement
                 meanwhile()
                 meanwhile = None
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-            if next_out < len(items):
+            ready = [next_out] if ordered and next_out in done else [] if ordered else sorted(done)
+            while ready:
+                index = ready.pop(0)
+                yield index, done.pop(index)
+                delivered += 1
+                if ordered:
+                    next_out += 1
+                    ready = [next_out] if next_out in done else []
+            if delivered < len(items):
                 done.update(self._collect())
 
     def close(self) -> None:

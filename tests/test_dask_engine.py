@@ -36,7 +36,14 @@ def _mixed(folder: Path) -> Path:
 
 
 def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_parquet(out / name) for name in SCHEMAS}
+    """Every table with its rows in one order (row order is not part of the output: files are
+    committed as they finish, whichever engine read them)."""
+    return {name: _sorted(pd.read_parquet(out / name)) for name in SCHEMAS}
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    order = frame.astype(str).apply(lambda row: "\x1f".join(row), axis=1).sort_values().index
+    return frame.loc[order].reset_index(drop=True)
 
 
 def _files(out: Path) -> list[dict]:
