@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 # CJK ideographs, CJK punctuation and full-width forms: a space next to one of these carries no
@@ -49,6 +50,7 @@ def halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH) if _WIDE.search(text) else text
 
 
+@lru_cache(maxsize=65536)  # the same labels and header words recur in every cell scan of every file
 def compact(text: str | None) -> str:
     """A matching key: half-width, no whitespace at all. ``其中：财政    资金`` → ``其中:财政资金``."""
     if not text:

@@ -7,8 +7,9 @@ has the same layout and its lists are appended to the built-in ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -123,13 +124,28 @@ class Lexicon:
     def label_key(self, text: str) -> str:
         """A header-block label's matching key: compact, without 盖章-style decorations,
         a trailing colon or a leading *."""
+        return self._cached_label_key(text)
+
+    def form_role(self, text: str) -> str | None:
+        """The form field a label names; a unit suffix (``预算数（万元）``) does not change it."""
+        return self._cached_form_role(text)
+
+    @cached_property
+    def _cached_label_key(self) -> Callable[[str], str]:
+        """``label_key`` remembered: the same labels recur in every file, cell after cell."""
+        return lru_cache(maxsize=16384)(self._label_key)
+
+    @cached_property
+    def _cached_form_role(self) -> Callable[[str], str | None]:
+        return lru_cache(maxsize=16384)(self._form_role)
+
+    def _label_key(self, text: str) -> str:
         key = compact(text).rstrip(":").lstrip("*")
         for decoration in self.decorations:
             key = key.replace(decoration, "")
         return key.rstrip(":")
 
-    def form_role(self, text: str) -> str | None:
-        """The form field a label names; a unit suffix (``预算数（万元）``) does not change it."""
+    def _form_role(self, text: str) -> str | None:
         key = self.label_key(text)
         if match := _LABEL_UNIT.fullmatch(key):
             key = match.group(1).rstrip(":")
