@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from goaltables.pipelines.parts import link_part, write_part
 from goaltables.pipelines.primary import mark_primaries
 from goaltables.pipelines.schema import SCHEMAS, to_table
-from goaltables.pipelines.state import JOURNAL, Commit, DocState, Journal
+from goaltables.pipelines.state import JOURNAL, Commit, DocState, Journal, write_journal
 
 log = logging.getLogger(__name__)
 MANIFEST = "_manifest.json"
@@ -46,6 +46,8 @@ ROW_TABLES = ("goal_tables", "indicators", "unit_goals", "findings")  # written 
 _LEGACY = {"manifest.json"} | {f"{name}.parquet" for name in SCHEMAS}
 OUTPUT_FILES = set(SCHEMAS) | {MANIFEST, JOURNAL} | _LEGACY
 _KEEP_IN_NEW_FOLDER = {".gitkeep", "README.md", "README"}
+MAX_COMMITS = 64  # more commits than this in a finished folder: small ones are merged (rows kept)
+MERGED_ROWS = 200_000  # rows a merged commit aims at
 STAGING = ".{name}.staging-"  # staging folders beside DIR: ``STAGING.format(name=DIR.name)`` + a random suffix
 
 
@@ -94,6 +96,7 @@ class OutputWriter:
         self.counts = dict.fromkeys(SCHEMAS, 0)
         self.journal = Journal(self.staging)
         self.committed = 0  # documents in this staging folder's journal
+        self.commits: list[Commit] = []
 
     def keep(self, origin: Path, commit: Commit, docs: list[DocState]) -> None:
         """Carry an earlier commit's rows of ``docs`` over: linked whole, or rewritten without the rest."""
@@ -129,6 +132,7 @@ class OutputWriter:
 
     def _journaled(self, commit: Commit) -> None:
         self.journal.append(commit)
+        self.commits.append(commit)
         self.committed += len(commit.docs)
         for name, rows in commit.rows.items():
             self.counts[name] += rows
@@ -136,6 +140,8 @@ class OutputWriter:
     def finish(self, documents: list[Any], findings: list[Any], manifest: dict[str, Any]) -> None:
         """Write what depends on the whole run, then swap the staging folder in as DIR."""
         self.journal.close()
+        if len(self.commits) > MAX_COMMITS:
+            self._merge_small_commits()
         for name, records in (("documents", documents), ("findings", findings)):
             if records:
                 write_part(to_table(name, records), table_dir(self.staging, name) / f"part-{self.run_id}-run.parquet")
@@ -149,6 +155,35 @@ class OutputWriter:
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         self._carry_over_foreign_files()
         _swap_in(self.staging, self.out_dir)
+
+    def _merge_small_commits(self) -> None:
+        """Fold small commits into few: each re-run that reads a few changed files adds a small
+        part per table, and months of daily re-runs would leave thousands of tiny files."""
+        small = [c for c in self.commits if sum(c.rows.values()) < MERGED_ROWS // 4]
+        groups, group, rows = [], [], 0
+        for commit in small:
+            group.append(commit)
+            rows += sum(commit.rows.values())
+            if rows >= MERGED_ROWS:
+                groups.append(group)
+                group, rows = [], 0
+        groups += [group] if len(group) > 1 else []
+        for group in groups:
+            self._merge(group)
+        write_journal(self.staging, self.commits)
+
+    def _merge(self, group: list[Commit]) -> None:
+        self.sequence += 1
+        merged = Commit(f"{self.run_id}-m{self.sequence:05d}", self.fingerprint, {}, {},
+                        [doc for commit in group for doc in commit.docs])
+        for name in {name for commit in group for name in commit.parts}:
+            parts = [table_dir(self.staging, name) / c.parts[name] for c in group if name in c.parts]
+            table = pa.concat_tables([pq.read_table(p, schema=SCHEMAS[name]) for p in parts])
+            merged.parts[name], merged.rows[name] = f"part-{merged.id}.parquet", table.num_rows
+            write_part(table, table_dir(self.staging, name) / merged.parts[name])
+            for path in parts:
+                path.unlink()
+        self.commits = [c for c in self.commits if all(c is not g for g in group)] + [merged]
 
     def leave(self) -> None:
         """Stop without swapping: the committed work stays for the next run, or goes if there is none."""

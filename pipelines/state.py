@@ -148,6 +148,16 @@ class Journal:
         self.file.close()
 
 
+def write_journal(folder: Path, commits: list[Commit]) -> None:
+    """Replace the journal of ``folder`` with these commits, in one rename (after merging)."""
+    hidden = folder / f".{JOURNAL}"
+    with open(hidden, "w", encoding="utf-8") as handle:
+        handle.writelines(commit.to_json() + "\n" for commit in commits)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(hidden, folder / JOURNAL)
+
+
 def fingerprint(settings: Settings) -> str:
     """The pipeline as far as it decides rows: code, libraries, data files, output-changing settings."""
     digest = hashlib.sha256(f"{__version__}\0{_code_hash()}\0{_library_versions()}".encode())

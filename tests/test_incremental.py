@@ -296,3 +296,18 @@ def test_a_file_stopped_by_the_time_limit_is_not_read_again_unless_asked(tmp_pat
     _extract(folder, "--out", out, "--retry-failed")
     assert _manifest(out)["read"] == 1
     assert pq.read_table(out / "documents").column("status").to_pylist() == ["ok"]
+
+
+def test_many_small_commits_are_merged_and_keep_every_row(inputs: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from goaltables.pipelines import output
+
+    monkeypatch.setattr(output, "MAX_COMMITS", 3)
+    out = tmp_path / "out"
+    main(["extract", str(inputs), "--out", str(out), "--quiet", "--jobs", "2", "--commit-every", "1"])
+    journal = (out / "_journal.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(journal) == 1 and len(list((out / "indicators").glob("part-*.parquet"))) == 1
+    assert _rows(out) == _fresh(inputs, tmp_path)
+    (inputs / "004.txt").write_bytes(SAMPLE_004.read_bytes() + b"\n")
+    main(["extract", str(inputs), "--out", str(out), "--quiet", "--commit-every", "1"])
+    assert _manifest(out)["read"] == 1 and _rows(out) == _fresh(inputs, tmp_path)
