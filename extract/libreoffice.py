@@ -59,8 +59,9 @@ def convert(sources: list[Path], fmt: str, outdir: Path, timeout: float, what: s
     outdir.mkdir(parents=True, exist_ok=True)
     if fmt in FILTERS and len(sources) == 1 and (server := _server()) is not None:
         target = outdir / f"{sources[0].stem}.{fmt}"
-        server.convert(sources[0], target, FILTERS[fmt], timeout, what or f"to {fmt}")
-        return
+        if server.convert(sources[0], target, FILTERS[fmt], timeout, what or f"to {fmt}"):
+            return
+        # the kept LibreOffice died on this file: once more with a LibreOffice of its own
     with _profile() as profile:
         command = [
             office(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
@@ -90,14 +91,15 @@ class _Server:
             start_new_session=True)
         try:
             reply = self._reply(START_SECONDS)
-        except (TimeoutError, EOFError):
-            reply = {"ready": False, "error": "LibreOffice did not start"}
+        except (TimeoutError, EOFError, ValueError):  # ValueError: not our bridge answering
+            reply = {"ready": False, "error": "LibreOffice did not start, or the bridge did not answer"}
         if not reply.get("ready"):
             self.stop()
             raise _Unavailable(reply.get("error", "the bridge did not answer"))
 
-    def convert(self, source: Path, target: Path, filter_name: str, timeout: float, what: str) -> None:
-        """Convert, or raise DocumentLoadError after stopping a LibreOffice that hung or died."""
+    def convert(self, source: Path, target: Path, filter_name: str, timeout: float, what: str) -> bool:
+        """Convert (a file LibreOffice cannot open leaves no target); False when LibreOffice
+        died meanwhile. A conversion that overruns stops this LibreOffice and raises."""
         job = {"source": str(source), "target": str(target), "filter": filter_name}
         try:
             self.process.stdin.write((json.dumps(job) + "\n").encode())  # type: ignore[union-attr]
@@ -105,11 +107,15 @@ class _Server:
         except TimeoutError:
             _drop_server()
             raise DocumentLoadError(f"LibreOffice timed out converting {what}") from None
-        except (EOFError, OSError):
-            _drop_server()
-            raise DocumentLoadError(f"LibreOffice crashed converting {what}") from None
+        except (EOFError, OSError, ValueError):
+            reply = {"ok": False, "dead": True, "error": "the bridge ended"}
+        if reply.get("dead"):
+            log.debug("the kept LibreOffice died converting %s: %s", source.name, reply.get("error"))
+            _drop_server(died=True)
+            return False
         if not reply.get("ok"):
             log.debug("LibreOffice could not convert %s: %s", source.name, reply.get("error"))
+        return True
 
     def _reply(self, timeout: float) -> dict:
         stdout = self.process.stdout
@@ -137,7 +143,8 @@ class _Unavailable(Exception):
     """No kept LibreOffice here (no python3-uno, or it would not start): convert one-shot."""
 
 
-_state: dict[str, object] = {}  # "server": this process's _Server; "off": the pid that found none
+_state: dict[str, object] = {}  # "server": this process's _Server; "off": the pid that found none; "deaths"
+MAX_DEATHS = 2  # a kept LibreOffice that died this often in a process is not started again there
 
 
 def _server() -> _Server | None:
@@ -161,10 +168,17 @@ def _server() -> _Server | None:
         return None
 
 
-def _drop_server() -> None:
+def _drop_server(died: bool = False) -> None:
     server = _state.pop("server", None)
     if isinstance(server, _Server):
         server.stop()
+    if died:
+        deaths = _state.get("deaths")
+        count = deaths[1] + 1 if isinstance(deaths, tuple) and deaths[0] == os.getpid() else 1
+        _state["deaths"] = (os.getpid(), count)
+        if count >= MAX_DEATHS:
+            log.debug("the kept LibreOffice died %d times; one LibreOffice per file from now on", count)
+            _state["off"] = os.getpid()
 
 
 def stop_server() -> None:

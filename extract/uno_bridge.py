@@ -8,15 +8,19 @@ Python, not for goaltables' virtualenv, so ``extract.libreoffice`` starts this s
     ← {"ok": true}   or   {"ok": false, "error": "…"}
 
 The first line written is ``{"ready": true}`` once LibreOffice accepts connections (or
-``{"ready": false, "error": "…"}``). End of input stops LibreOffice and the script; so does
-the death of the process that started it, whose pipe then closes. Documents are opened
-hidden, read-only, with macros and link updates off.
+``{"ready": false, "error": "…"}``). A reply with ``"dead": true`` says LibreOffice itself
+died (a crash, its memory cap): the script then ends. End of input, a broken pipe or the
+death of the process that started it (``PR_SET_PDEATHSIG``) stop the script and kill its
+whole process group, LibreOffice's ``soffice.bin`` included, so nothing outlives the run.
+Documents are opened hidden, read-only, with macros and link updates off.
 
 Uses only the standard library and ``uno``: nothing of goaltables is importable here.
 """
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,6 +30,7 @@ CONNECT_SECONDS = 60
 
 def main() -> int:
     office, profile, pipe_name = sys.argv[1:4]
+    _die_with_parent()
     try:
         import uno
         from com.sun.star.connection import NoConnectException
@@ -44,15 +49,31 @@ def main() -> int:
             return 4
         _say({"ready": True})
         for line in sys.stdin:
-            _say(_convert(uno, desktop, json.loads(line)))
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
+            reply = _convert(uno, desktop, json.loads(line))
+            _say(reply)
+            if reply.get("dead"):
+                return 5
         return 0
+    except (BrokenPipeError, OSError, ValueError):
+        return 6  # the process that started us is gone
     finally:
-        soffice.kill()
-        soffice.wait()
+        _end_group()
+
+
+def _die_with_parent():
+    """Be told (SIGTERM) when the worker that started us dies, even by SIGKILL."""
+    signal.signal(signal.SIGTERM, lambda *_: _end_group())
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the request took effect
+        _end_group()
+
+
+def _end_group():
+    """Kill our process group: LibreOffice's launcher, soffice.bin and this script."""
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 def _connect(uno, no_connect, pipe_name, soffice):
@@ -91,9 +112,17 @@ def _convert(uno, desktop, job):
         finally:
             document.close(True)
         return {"ok": True}
-    except Exception as exc:  # a UNO exception: the file, not the bridge, is the problem
+    except Exception as exc:  # a UNO exception: the file, or LibreOffice itself, failed
         message = getattr(exc, "Message", "") or str(exc)
-        return {"ok": False, "error": f"{type(exc).__name__}: {message}"[:300]}
+        return {"ok": False, "error": f"{type(exc).__name__}: {message}"[:300], "dead": not _alive(desktop)}
+
+
+def _alive(desktop):
+    try:
+        desktop.getFrames()
+        return True
+    except Exception:
+        return False
 
 
 def _say(message):

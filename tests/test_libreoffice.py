@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -96,3 +97,51 @@ def test_without_the_binding_each_file_runs_its_own_libreoffice(tmp_path: Path, 
     monkeypatch.setenv(libreoffice.UNO_PYTHON_ENV, os.sys.executable)  # a Python without uno
     assert _convert(DOCS[0], tmp_path / "a").startswith(b"PK")
     assert "server" not in libreoffice._state and libreoffice._state["off"] == os.getpid()
+
+
+def _group_processes(pgid: int, name: str) -> list[int]:
+    """Live processes of a process group whose command line holds ``name``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == pgid and name in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                if "Z" not in (entry / "stat").read_text().split(")")[-1].split()[0]:
+                    found.append(int(entry.name))
+        except (OSError, ProcessLookupError):
+            pass
+    return found
+
+
+def test_a_libreoffice_that_dies_is_replaced_and_the_file_still_converted(tmp_path: Path) -> None:
+    _convert(DOCS[0], tmp_path / "warm")
+    server = libreoffice._state["server"]
+    office = _group_processes(server.process.pid, "soffice.bin")
+    assert office, "no soffice.bin in the kept LibreOffice's process group"
+    for pid in office:
+        os.kill(pid, 9)
+    assert _convert(DOCS[1], tmp_path / "after").startswith(b"PK")  # LibreOffice of its own for this file
+    assert _convert(DOCS[0], tmp_path / "next").startswith(b"PK")  # and a new kept one after it
+    assert libreoffice._state["server"] is not server
+
+
+KILLED = """\
+import os, sys
+from pathlib import Path
+from goaltables.extract import libreoffice
+libreoffice.convert([Path(sys.argv[1])], "docx", Path(sys.argv[2]), 120)
+print(libreoffice._state["server"].process.pid, flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_nothing_of_libreoffice_outlives_a_process_killed_with_sigkill(tmp_path: Path) -> None:
+    run = subprocess.run([os.sys.executable, "-c", KILLED, str(DOCS[0]), str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=120)
+    group = int(run.stdout.split()[0])
+    for _ in range(50):
+        if not _group_processes(group, "soffice") and not _group_processes(group, "uno_bridge"):
+            break
+        time.sleep(0.1)
+    assert _group_processes(group, "soffice") == [] and _group_processes(group, "uno_bridge") == []
