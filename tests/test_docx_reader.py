@@ -184,13 +184,19 @@ def test_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_doc_timeout_is_a_load_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One soffice per file (the kept LibreOffice's timeout: tests/test_libreoffice.py)."""
     hanging = tmp_path / "soffice"
     hanging.write_text("#!/bin/sh\nsleep 30\n")
     hanging.chmod(0o755)
+    libreoffice.stop_server()
+    monkeypatch.setenv(libreoffice.UNO_PYTHON_ENV, "")
     monkeypatch.setattr(libreoffice, "office", lambda: str(hanging))
     monkeypatch.setattr(doc_reader, "TIMEOUT_SECONDS", 0.5)
-    with pytest.raises(DocumentLoadError, match="LibreOffice timed out converting the .doc file"):
-        doc_reader.read((FILES / "doc" / "004.doc").read_bytes())
+    try:
+        with pytest.raises(DocumentLoadError, match="LibreOffice timed out converting the .doc file"):
+            doc_reader.read((FILES / "doc" / "004.doc").read_bytes())
+    finally:
+        libreoffice._state.pop("off", None)
 
 
 @needs_soffice
