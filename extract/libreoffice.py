@@ -186,6 +186,14 @@ def stop_server() -> None:
     _drop_server()
 
 
+def scratch_folder() -> str | None:
+    """Where a conversion's temporary files go: inside the folder the worker pool removes at
+    the end of the run (so a worker killed mid-conversion leaves no copy of the file in /tmp),
+    else the system's temporary folder."""
+    parent = os.environ.get(PROFILES_ENV)
+    return parent if parent and Path(parent).is_dir() else None
+
+
 def _kept_profile() -> Path | None:
     parent = os.environ.get(PROFILES_ENV)
     return Path(parent) / f"profile-{os.getpid()}" if parent and Path(parent).is_dir() else None

@@ -145,3 +145,16 @@ def test_nothing_of_libreoffice_outlives_a_process_killed_with_sigkill(tmp_path:
             break
         time.sleep(0.1)
     assert _group_processes(group, "soffice") == [] and _group_processes(group, "uno_bridge") == []
+
+
+def test_a_doc_stopped_by_the_time_limit_leaves_no_copy_in_the_temporary_folder(tmp_path: Path) -> None:
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("goaltables-doc-*"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DOCS[0], folder / DOCS[0].name)
+    assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--quiet", "--timeout", "0.3"]) == 1
+    error = pq.read_table(tmp_path / "out" / "documents").column("error").to_pylist()
+    assert error == ["exceeded the 0.3 s time limit (raise it with --timeout)"]
+    assert set(Path(tempfile.gettempdir()).glob("goaltables-doc-*")) <= before
