@@ -22,6 +22,7 @@ import atexit
 import json
 import logging
 import os
+import re
 import select
 import shutil
 import signal
@@ -41,6 +42,10 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
 FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML"}  # what the kept LibreOffice writes
 START_SECONDS = 60  # a cold LibreOffice with a new profile takes a few seconds
+# temporary folders carry the pid of the process that made them, so that those of a process
+# killed before it could remove them (kill -9, a power cut) are found and removed later
+# (LibreOffice's own OSL_PIPE_<uid>_goaltables-<pid>-… sockets, left when it is killed, too)
+_SCRATCH = re.compile(r"(?:OSL_PIPE_\d+_)?goaltables-(?:office-|office-profiles-|doc-)?(\d+)-")
 
 
 def office() -> str:
@@ -83,7 +88,7 @@ class _Server:
     def __init__(self, python: str) -> None:
         self.owner = os.getpid()
         kept = _kept_profile()
-        self.profile = kept or Path(tempfile.mkdtemp(prefix="goaltables-office-"))
+        self.profile = kept or Path(tempfile.mkdtemp(prefix=scratch_prefix("office")))
         self.throwaway = kept is None
         self.process = subprocess.Popen(
             [python, str(BRIDGE), office(), self.profile.as_uri(), f"goaltables-{os.getpid()}-{uuid.uuid4().hex[:8]}"],
@@ -186,6 +191,34 @@ def stop_server() -> None:
     _drop_server()
 
 
+def scratch_prefix(kind: str) -> str:
+    """``goaltables-KIND-PID-``: a temporary folder's prefix naming the process that owns it."""
+    return f"goaltables-{kind}-{os.getpid()}-"
+
+
+def remove_orphaned_scratch() -> None:
+    """Remove the temporary folders (profiles, copies of .doc files) of processes that are gone."""
+    tmp = Path(tempfile.gettempdir())
+    for path in [*tmp.glob("goaltables-*"), *tmp.glob("OSL_PIPE_*_goaltables-*")]:
+        match = _SCRATCH.fullmatch(path.name) or _SCRATCH.match(path.name)
+        if match is None or path.is_symlink() or _alive(int(match.group(1))):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def scratch_folder() -> str | None:
     """Where a conversion's temporary files go: inside the folder the worker pool removes at
     the end of the run (so a worker killed mid-conversion leaves no copy of the file in /tmp),
@@ -206,5 +239,5 @@ def _profile() -> Iterator[Path]:
     if kept is not None:
         yield kept
         return
-    with tempfile.TemporaryDirectory(prefix="goaltables-office-") as profile:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("office")) as profile:
         yield Path(profile)

@@ -261,7 +261,8 @@ class WorkerPool:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.workers: list[_Worker] = []
-        self.profiles = tempfile.mkdtemp(prefix="goaltables-office-profiles-")  # removed by close()
+        libreoffice.remove_orphaned_scratch()  # left by runs killed before their close()
+        self.profiles = tempfile.mkdtemp(prefix=libreoffice.scratch_prefix("office-profiles"))  # removed by close()
 
     def _worker(self) -> _Worker:
         return _Worker(self.settings, self.profiles)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import shutil
 import sys
 import zipfile
@@ -302,3 +303,23 @@ def test_word_parse_does_not_depend_on_the_vocabulary(name: str) -> None:
     assert [table_summary(t) for t in parsed_tables(document, real)] == [
         table_summary(t) for t in parsed_tables(document)
     ]
+
+
+def test_temporary_folders_of_killed_processes_are_removed_later() -> None:
+    import subprocess
+    import tempfile
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process
+    tmp = Path(tempfile.gettempdir())
+    dead = [tmp / f"goaltables-{kind}-{gone.pid}-x1" for kind in ("office", "office-profiles", "doc")]
+    alive = tmp / f"goaltables-office-profiles-{os.getpid()}-x2"
+    pipe = tmp / f"OSL_PIPE_{os.getuid()}_goaltables-{gone.pid}-abcd1234"  # a killed LibreOffice's socket
+    for folder in (*dead, alive):
+        folder.mkdir()
+    pipe.write_bytes(b"")
+    try:
+        libreoffice.remove_orphaned_scratch()
+        assert [f.exists() for f in (*dead, pipe)] == [False, False, False, False] and alive.exists()
+    finally:
+        alive.rmdir()

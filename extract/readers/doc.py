@@ -24,7 +24,7 @@ _F_ENCRYPTED = 0x0100
 def read(data: bytes) -> Document:
     libreoffice.office()  # fail with the install hint before any other work
     _check_doc(data)
-    with tempfile.TemporaryDirectory(prefix="goaltables-doc-", dir=libreoffice.scratch_folder()) as tmp:
+    with tempfile.TemporaryDirectory(prefix=libreoffice.scratch_prefix("doc"), dir=libreoffice.scratch_folder()) as tmp:
         converted = _convert(data, Path(tmp))
     document = docx_reader.read(converted)
     document.file_format = "doc"
