@@ -51,6 +51,7 @@ from goaltables.pipelines.settings import Settings
 Item = Input
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
+PENDING_CHECK_S = 1.0  # the longest the pool waits on workers before looking for a swallowed stop signal
 _CONTEXT = multiprocessing.get_context("fork")
 
 
@@ -58,22 +59,38 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: stop, kill the workers, leave the previous output whole."""
 
 
+_PENDING: list[type[KeyboardInterrupt]] = []  # a stop signal whose exception may have been swallowed
+
+
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Inside the block, SIGTERM raises ``Terminated`` (the CLI's run); the previous handler
-    comes back afterwards, so calling ``main()`` from Python leaves the caller's signals alone."""
+    """Inside the block, SIGTERM raises ``Terminated`` and Ctrl-C ``KeyboardInterrupt`` (the
+    CLI's run); the previous handlers come back afterwards, so calling ``main()`` from Python
+    leaves the caller's signals alone. A signal that lands inside an import is raised in a
+    callback of the import machinery, which swallows it ("Exception ignored in …"); so each
+    is also noted, and the worker pool raises it again (``raise_pending``)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
     def handler(signum: int, frame: object) -> None:
-        raise Terminated
+        stop = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        _PENDING.append(stop)
+        raise stop
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+        _PENDING.clear()
+
+
+def raise_pending() -> None:
+    """Raise a stop signal again whose first exception was swallowed (see above)."""
+    if _PENDING:
+        raise _PENDING[-1]
 
 
 def results(items: list[Item], settings: Settings) -> Generator[FileResult, None, None]:
@@ -316,8 +333,11 @@ class WorkerPool:
     def _collect(self) -> dict[int, FileResult]:
         """Wait until some worker finishes, dies or overruns; return the results that came in."""
         busy = [w for w in self.workers if w.task is not None]
+        raise_pending()
         wake = min((min(w.task.deadline, w.task.notice) for w in busy), default=time.monotonic())
+        wake = min(wake, time.monotonic() + PENDING_CHECK_S)
         wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, wake - time.monotonic()))
+        raise_pending()
         self._notice_slow(busy)
         finished: dict[int, FileResult] = {}
         for i, worker in enumerate(self.workers):

@@ -274,3 +274,19 @@ def test_kill_9_orphans_no_worker_and_the_next_run_removes_its_staging_folder(tm
     assert any(p.name.startswith(".out.staging-") for p in tmp_path.iterdir())
     assert _extract(SAMPLE_000, "--out", out) == EXIT_OK
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+
+
+def test_a_stop_signal_swallowed_inside_an_import_is_raised_again() -> None:
+    """Seen in CI: SIGTERM landed in an import-lock callback, which printed "Exception ignored"
+    and went on, so the run waited for its sleeping workers instead of stopping."""
+    from goaltables.pipelines.worker import Terminated, raise_pending, sigterm_as_interrupt
+
+    with sigterm_as_interrupt():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except Terminated:
+            pass  # what the import machinery does with it
+        with pytest.raises(Terminated):
+            raise_pending()
+    raise_pending()  # outside the run nothing is pending
