@@ -228,8 +228,9 @@ def scratch_folder() -> str | None:
 
 
 def _kept_profile() -> Path | None:
-    parent = os.environ.get(PROFILES_ENV)
-    return Path(parent) / f"profile-{os.getpid()}" if parent and Path(parent).is_dir() else None
+    """This process's profile in the run's scratch folder, kept for the worker's life."""
+    parent = scratch_folder()
+    return Path(parent) / f"profile-{os.getpid()}" if parent else None
 
 
 @contextmanager

@@ -124,8 +124,7 @@ def run(paths: list[Path], out_dir: Path, settings: Settings) -> RunSummary:
 def _read(plan: Plan, writer: OutputWriter, settings: Settings, summary: RunSummary) -> dict[int, DocState]:
     """Read the files the plan names, committing every ``commit_every`` files; the state of
     each by its position in ``plan.order``. Ctrl-C commits what was read before it stops."""
-    work = [(position, p) for position, p in enumerate(plan.order) if p.reused is None and p.duplicate_of is None]
-    work.sort(key=lambda w: -(w[1].size or 0))  # largest first: a big file started last keeps one worker busy alone
+    work = plan.work
     summary.read, summary.reused = len(work), sum(p.reused is not None for p in plan.order)
     if summary.reused:
         log.info("%d of %d files are unchanged since the last run; reading %d", summary.reused, summary.files,

@@ -77,8 +77,11 @@ class Plan:
     kept: list[tuple[Path, Commit, list[DocState]]]  # per earlier commit, the documents it still serves
 
     @property
-    def work(self) -> list[Planned]:
-        return [p for p in self.order if p.reused is None and p.duplicate_of is None]
+    def work(self) -> list[tuple[int, Planned]]:
+        """The inputs to read, with their positions in ``order``: largest first, since a big
+        file started last would keep one worker busy alone at the end."""
+        todo = [(i, p) for i, p in enumerate(self.order) if p.reused is None and p.duplicate_of is None]
+        return sorted(todo, key=lambda w: -(w[1].size or 0))
 
 
 def plan_run(items: list[Input], previous: Previous, settings: Settings) -> Plan:
